@@ -1,0 +1,113 @@
+package caps
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/moby/sys/capability"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// Apply gives the calling thread the capability sets in c, switching
+// identity in the middle with setIDs.
+//
+// Preconditions: locked to its OS thread (capset(2) is per thread, and this
+// thread must be the one that calls execve), running as root of its user
+// namespace with CAP_SETPCAP, CAP_SETUID and CAP_SETGID effective.
+//
+// The order is forced by the kernel:
+//  1. Trim the bounding set while CAP_SETPCAP is still effective; nothing
+//     can add to it afterwards, so a setuid-root or file-capability binary
+//     cannot regain what was dropped.
+//  2. Set PR_SET_KEEPCAPS and run setIDs: without it, a change to a non-zero
+//     uid empties the permitted set and the added capabilities are lost.
+//  3. Clear PR_SET_KEEPCAPS, then capset the effective, permitted and
+//     inheritable sets, and raise the ambient set (which needs the
+//     capability in both permitted and inheritable).
+//  4. Read the sets back and compare, since a capset that silently did less
+//     than asked would leave a wider container than the user was told.
+func Apply(c *specs.LinuxCapabilities, setIDs func() error) error {
+	want, err := newSets(c)
+	if err != nil {
+		return err
+	}
+	if err := want.Apply(capability.BOUNDS); err != nil {
+		return fmt.Errorf("caps: drop from bounding set: %w", err)
+	}
+
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("caps: keep capabilities across setuid: %w", os.NewSyscallError("prctl", err))
+	}
+	if err := setIDs(); err != nil {
+		return err
+	}
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0); err != nil {
+		return fmt.Errorf("caps: clear keep-capabilities: %w", os.NewSyscallError("prctl", err))
+	}
+
+	if err := want.Apply(capability.CAPS | capability.AMBS); err != nil {
+		return fmt.Errorf("caps: set capability sets: %w", err)
+	}
+	return verify(want)
+}
+
+// newSets turns the spec's names into a capability object for this thread.
+// A missing set is an empty set, never a full one (see B09).
+func newSets(c *specs.LinuxCapabilities) (capability.Capabilities, error) {
+	if c == nil {
+		c = &specs.LinuxCapabilities{}
+	}
+	sets, err := capability.NewPid2(0)
+	if err != nil {
+		return nil, fmt.Errorf("caps: %w", err)
+	}
+	sets.Clear(capability.CAPS | capability.BOUNDS | capability.AMBS)
+	for _, s := range []struct {
+		which capability.CapType
+		names []string
+	}{
+		{capability.BOUNDING, c.Bounding},
+		{capability.EFFECTIVE, c.Effective},
+		{capability.PERMITTED, c.Permitted},
+		{capability.INHERITABLE, c.Inheritable},
+		{capability.AMBIENT, c.Ambient},
+	} {
+		for _, n := range s.names {
+			v, err := Parse(n)
+			if err != nil {
+				return nil, fmt.Errorf("caps: %s set: %w", s.which, err)
+			}
+			sets.Set(s.which, v)
+		}
+	}
+	return sets, nil
+}
+
+// verify reads the thread's sets back from the kernel and compares them with
+// what was asked, for the capabilities this kernel knows.
+func verify(want capability.Capabilities) error {
+	got, err := capability.NewPid2(0)
+	if err != nil {
+		return fmt.Errorf("caps: %w", err)
+	}
+	if err := got.Load(); err != nil {
+		return fmt.Errorf("caps: read back: %w", err)
+	}
+	last, err := capability.LastCap()
+	if err != nil {
+		return fmt.Errorf("caps: %w", err)
+	}
+	for _, which := range []capability.CapType{
+		capability.BOUNDING, capability.EFFECTIVE, capability.PERMITTED,
+		capability.INHERITABLE, capability.AMBIENT,
+	} {
+		for c := capability.Cap(0); c <= last; c++ {
+			if got.Get(which, c) != want.Get(which, c) {
+				return fmt.Errorf("caps: %s set: the kernel kept CAP_%s in a different state than asked",
+					which, c)
+			}
+		}
+	}
+	return nil
+}

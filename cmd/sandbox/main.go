@@ -1,0 +1,84 @@
+// Command sandbox is a small OCI container runtime: it runs a command as
+// PID 1 inside new Linux namespaces, in a given root filesystem, with a
+// trimmed capability set and the identity it is told to use.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"sandbox/namespaces"
+)
+
+// isChild reports whether this process is the container's child stage,
+// re-executed by the parent (see package namespaces).
+func isChild() bool {
+	return len(os.Args) > 1 && os.Args[1] == "init"
+}
+
+func init() {
+	if isChild() {
+		// capset(2) and the final execve(2) must happen on one thread;
+		// locking here keeps main on the main thread from the start.
+		runtime.LockOSThread()
+	}
+}
+
+func main() {
+	if isChild() {
+		namespaces.Init()
+	}
+	os.Exit(exitCode(newApp().Run(os.Args)))
+}
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:                      "sandbox",
+		Usage:                     "run a command in a container: new namespaces, trimmed capabilities, its own root filesystem",
+		Version:                   version,
+		HideHelpCommand:           true,
+		DisableSliceFlagSeparator: true,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		Commands: []*cli.Command{runCommand()},
+	}
+}
+
+// version is set at build time by the Makefile.
+var version = "dev"
+
+// exitError carries the workload's own exit status out of a command.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// usageError is a mistake on the command line.
+type usageError struct{ error }
+
+// exitCode prints err, if any, as one line and returns the status to exit
+// with: the workload's own, or 125 and up for sandbox's failures.
+func exitCode(err error) int {
+	var code exitError
+	var nsErr *namespaces.Error
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &code):
+		return int(code)
+	case errors.As(err, &nsErr):
+		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+		return nsErr.Code
+	}
+	var usage usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(os.Stderr, "sandbox: %v (see sandbox --help)\n", usage.error)
+	} else {
+		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+	}
+	return namespaces.ExitSetup
+}

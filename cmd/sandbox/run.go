@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/urfave/cli/v2"
+
+	"sandbox/namespaces"
+	"sandbox/spec"
+)
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run COMMAND as PID 1 of a new container on ROOTFS, and exit with its status",
+		ArgsUsage: "ROOTFS COMMAND [ARG...]",
+		Description: `Without flags the container gets new pid, network (loopback only), mount, uts
+and ipc namespaces, Docker's default capability set, no_new_privs, and runs as
+root: without --userns that is root of the host, held in only by namespaces and
+capabilities. Exit status: the command's own, 128+N when signal N killed it,
+125 when sandbox failed, 126 when the command cannot run, 127 when it is missing.`,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "drop-all", Usage: "empty every capability set, bounding included"},
+			&cli.StringSliceFlag{Name: "cap-add", Usage: "add capability `NAME` (NET_RAW, net_raw, CAP_NET_RAW or ALL)"},
+			&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop capability `NAME` (or ALL)"},
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "run as `UID[:GID]` or NAME[:GROUP] of the rootfs"},
+			&cli.StringSliceFlag{Name: "group-add", Usage: "add supplementary group `GID` (or name)"},
+			&cli.BoolFlag{Name: "userns", Usage: "map container ids 0-65535 to unprivileged host ids"},
+			&cli.StringSliceFlag{Name: "uid-map", Usage: "map uids `CONTAINER:HOST:SIZE` (implies a user namespace)"},
+			&cli.StringSliceFlag{Name: "gid-map", Usage: "map gids `CONTAINER:HOST:SIZE` (default: as --uid-map)"},
+			&cli.StringFlag{Name: "hostname", Usage: "container hostname", Value: spec.DefaultHostname},
+			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set environment variable `KEY=VALUE`"},
+			&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "working directory `DIR` inside the container"},
+			&cli.BoolFlag{Name: "read-only", Usage: "mount the rootfs read-only"},
+			&cli.StringSliceFlag{Name: "volume", Aliases: []string{"v"}, Usage: "bind `HOST:CONTAINER[:ro]`"},
+			&cli.StringSliceFlag{Name: "tmpfs", Usage: "mount a tmpfs at `PATH[:OPTIONS]`"},
+			&cli.StringFlag{Name: "net", Usage: "`none` (own network, loopback only) or host", Value: "none"},
+			&cli.BoolFlag{Name: "allow-privilege-escalation",
+				Usage: "leave no_new_privs off, so setuid and file-capability programs work"},
+			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the container a terminal"},
+		},
+		Action: runAction,
+	}
+}
+
+func runAction(c *cli.Context) error {
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		return usageError{errors.New("run needs a rootfs and a command: sandbox run [flags] ROOTFS COMMAND [ARG...]")}
+	}
+	s, err := spec.New(spec.Options{
+		Rootfs:                   args[0],
+		Args:                     args[1:],
+		Env:                      c.StringSlice("env"),
+		Hostname:                 c.String("hostname"),
+		Cwd:                      c.String("workdir"),
+		User:                     c.String("user"),
+		GroupAdd:                 c.StringSlice("group-add"),
+		DropAll:                  c.Bool("drop-all"),
+		CapAdd:                   c.StringSlice("cap-add"),
+		CapDrop:                  c.StringSlice("cap-drop"),
+		UserNS:                   c.Bool("userns"),
+		UIDMaps:                  c.StringSlice("uid-map"),
+		GIDMaps:                  c.StringSlice("gid-map"),
+		ReadOnly:                 c.Bool("read-only"),
+		Volumes:                  c.StringSlice("volume"),
+		Tmpfs:                    c.StringSlice("tmpfs"),
+		Net:                      c.String("net"),
+		AllowPrivilegeEscalation: c.Bool("allow-privilege-escalation"),
+		TTY:                      c.Bool("tty"),
+	})
+	if err != nil {
+		return err
+	}
+	return runSpec(s)
+}
+
+// runSpec starts the container, relays signals and the terminal, and
+// returns the workload's exit status.
+func runSpec(s *specs.Spec) error {
+	p, err := namespaces.Start(s, namespaces.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+	if err != nil {
+		return err
+	}
+	stop := p.ForwardSignals()
+	defer stop()
+
+	drain := func() {}
+	if p.Pty() != nil {
+		if drain, err = p.AttachTerminal(os.Stdin, os.Stdout); err != nil {
+			return err
+		}
+	}
+	if err := p.Exec(); err != nil {
+		drain()
+		return err
+	}
+	code, err := p.Wait()
+	drain()
+	if err != nil {
+		return err
+	}
+	return exitError(code)
+}

@@ -1,0 +1,170 @@
+package namespaces
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"sandbox/caps"
+	"sandbox/rootfs"
+)
+
+// The descriptors the child inherits; see the package doc.
+const (
+	configFd = 3
+	syncFd   = 4
+)
+
+// Init is the child stage, entered when argv[1] is "init". It never
+// returns: it execs the workload or reports its error to the parent and
+// exits.
+//
+// Preconditions: the main goroutine, locked to the main thread from an
+// init function, before anything else has run.
+func Init() {
+	sync := os.NewFile(syncFd, "sync")
+	if _, err := sync.Stat(); err != nil {
+		fmt.Fprintln(os.Stderr, "sandbox: init is the container's child stage, started by sandbox itself; use `sandbox run`")
+		os.Exit(ExitSetup)
+	}
+	err := child(sync)
+	code := ExitSetup
+	var e *Error
+	if errors.As(err, &e) {
+		code = e.Code
+	}
+	send(sync, message{Type: msgError, Error: err.Error(), Code: code}, nil)
+	os.Exit(1)
+}
+
+// child finishes the container inside its namespaces. The order is the
+// security argument, step by step:
+//
+//  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
+//     the process is still root with every capability.
+//  2. Bring up loopback in a new network namespace, and set the hostname
+//     (the config was checked to have a UTS namespace for it).
+//  3. With a terminal: open a pty from the container's own devpts, pass the
+//     master to the parent, and make the slave the controlling terminal.
+//  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
+//     host's passwd is never read (runc#4688).
+//  5. Trim the bounding set, change uid and gids, set the capability sets
+//     (caps.Apply orders these).
+//  6. Arm the parent-death signal again: the uid change cleared it.
+//  7. Enter the working directory and find the command, both as the
+//     container user, so permissions are checked as the workload will meet
+//     them.
+//  8. Tell the parent we are ready, and wait for its go (this also proves
+//     the parent outlived step 6).
+//  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, reset
+//     signal dispositions and mask, and execve.
+func child(sync *os.File) error {
+	s, err := readConfig()
+	if err != nil {
+		return err
+	}
+	if err := rootfs.Prepare(s); err != nil {
+		return err
+	}
+	if err := setupUTSAndNet(s); err != nil {
+		return err
+	}
+	if s.Process.Terminal {
+		if err := setupTerminal(sync); err != nil {
+			return err
+		}
+	}
+	env := withHome(s.Process.Env, s.Process.User.UID)
+	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
+		return err
+	}
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
+	}
+	if err := unix.Chdir(s.Process.Cwd); err != nil {
+		return fmt.Errorf("working directory %s: %w", s.Process.Cwd, err)
+	}
+	path, err := lookPath(s.Process.Args[0], env)
+	if err != nil {
+		return err
+	}
+	if err := awaitGo(sync); err != nil {
+		return err
+	}
+	return execWorkload(s, path, env)
+}
+
+func readConfig() (*specs.Spec, error) {
+	f := os.NewFile(configFd, "config")
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	var s specs.Spec
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return &s, nil
+}
+
+// awaitGo reports readiness and blocks until the parent says go. An end of
+// file means the parent is gone, and the container must not start.
+func awaitGo(sync *os.File) error {
+	if err := send(sync, message{Type: msgReady}, nil); err != nil {
+		return err
+	}
+	m, _, err := receive(sync)
+	if err != nil {
+		os.Exit(ExitSetup)
+	}
+	if m.Type != msgGo {
+		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	return nil
+}
+
+// execWorkload is step 9 of child. On success it does not return.
+func execWorkload(s *specs.Spec, path string, env []string) error {
+	if s.Process.NoNewPrivileges {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
+		}
+	}
+	if err := closeOnExecFrom(3); err != nil {
+		return err
+	}
+	if err := resetSignals(); err != nil {
+		return fmt.Errorf("reset signal dispositions: %w", err)
+	}
+	err := unix.Exec(path, s.Process.Args, env)
+	return execError(path, err)
+}
+
+// closeOnExecFrom marks every descriptor from first up close-on-exec, so
+// the workload inherits only its stdio, whatever the runtime had open.
+func closeOnExecFrom(first int) error {
+	err := unix.CloseRange(uint(first), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EINVAL) {
+		return os.NewSyscallError("close_range", err)
+	}
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return fmt.Errorf("list open descriptors: %w", err)
+	}
+	for _, e := range entries {
+		var fd int
+		if _, err := fmt.Sscan(e.Name(), &fd); err == nil && fd >= first {
+			unix.CloseOnExec(fd)
+		}
+	}
+	return nil
+}

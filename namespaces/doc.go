@@ -1,0 +1,38 @@
+// Package namespaces starts a container process from a runtime-spec config:
+// the parent side that creates the namespaces, and the child side that
+// finishes the container inside them and execs the workload.
+//
+// # Stages
+//
+// The parent is the sandbox process a user or an engine runs. It re-executes
+// its own binary (/proc/self/exe) as the child, with argv[1] == "init" and
+// the clone flags of the config's namespaces, so the child starts inside
+// every new namespace at once. The child sets up the container and finally
+// execve(2)s the container process, the workload, which keeps its PID (1 in
+// the new PID namespace).
+//
+// # Protocol
+//
+// The child inherits exactly these descriptors:
+//
+//	0, 1, 2  the container's stdio (the parent's own, or nothing for a tty)
+//	3        the read end of a pipe carrying the config as JSON, closed after it
+//	4        one end of a SOCK_SEQPACKET socket pair: the sync socket
+//
+// The environment carries nothing: the workload's environment comes from the
+// config only. Over the sync socket, one JSON message per packet:
+//
+//	child -> parent  {"type":"pty"}           with the pty master as SCM_RIGHTS
+//	child -> parent  {"type":"ready"}         set up, identity taken, command found
+//	parent -> child  {"type":"go"}            exec now
+//	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
+//
+// The sync socket is close-on-exec, so a successful execve closes it: end of
+// file after "go" is how the parent learns that the workload runs. The child
+// never writes to the container's stdio; errors travel as messages, and the
+// parent prints them.
+//
+// For a user namespace, the uid_map and gid_map are written by the parent
+// (through os/exec's SysProcAttr) between clone(2) and the child's execve of
+// our binary, so the child starts already mapped.
+package namespaces

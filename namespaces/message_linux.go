@@ -1,0 +1,87 @@
+package namespaces
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// message is one packet on the sync socket; see the package doc.
+type message struct {
+	Type  string `json:"type"`
+	Error string `json:"error,omitempty"`
+	Code  int    `json:"code,omitempty"`
+}
+
+const (
+	msgReady = "ready"
+	msgGo    = "go"
+	msgError = "error"
+	msgPty   = "pty"
+)
+
+// maxMessage bounds a packet; an error text is the largest message.
+const maxMessage = 64 << 10
+
+// send writes m as one packet, with fd attached when it is not nil.
+func send(sock *os.File, m message, fd *os.File) error {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	var oob []byte
+	if fd != nil {
+		oob = unix.UnixRights(int(fd.Fd()))
+	}
+	if err := unix.Sendmsg(int(sock.Fd()), data, oob, nil, 0); err != nil {
+		return os.NewSyscallError("sendmsg", err)
+	}
+	return nil
+}
+
+// receive reads one packet; io.EOF means the peer closed its end (for the
+// parent: the child exec'd the workload, or died).
+func receive(sock *os.File) (message, *os.File, error) {
+	buf := make([]byte, maxMessage)
+	oob := make([]byte, unix.CmsgSpace(4))
+	for {
+		n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return message{}, nil, os.NewSyscallError("recvmsg", err)
+		}
+		if n == 0 && oobn == 0 {
+			return message{}, nil, io.EOF
+		}
+		fd, err := parseRights(oob[:oobn])
+		if err != nil {
+			return message{}, nil, err
+		}
+		var m message
+		if err := json.Unmarshal(buf[:n], &m); err != nil {
+			return message{}, nil, fmt.Errorf("sync socket: bad message: %w", err)
+		}
+		return m, fd, nil
+	}
+}
+
+func parseRights(oob []byte) (*os.File, error) {
+	if len(oob) == 0 {
+		return nil, nil
+	}
+	cmsgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil || len(cmsgs) != 1 {
+		return nil, fmt.Errorf("sync socket: bad control message")
+	}
+	fds, err := unix.ParseUnixRights(&cmsgs[0])
+	if err != nil || len(fds) != 1 {
+		return nil, fmt.Errorf("sync socket: bad descriptor")
+	}
+	return os.NewFile(uintptr(fds[0]), "pty-master"), nil
+}

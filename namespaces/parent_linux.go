@@ -1,0 +1,268 @@
+package namespaces
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"sandbox/spec"
+)
+
+// Exit statuses sandbox reports for its own failures, the docker convention.
+const (
+	ExitSetup       = 125 // the runtime failed before the workload started
+	ExitCannotExec  = 126 // the command exists but cannot be executed
+	ExitNotFound    = 127 // the command is not in the rootfs
+	exitSignalShift = 128 // a workload killed by signal N exits 128+N
+)
+
+// Error is a failed container start, with the exit status to report.
+type Error struct {
+	Code int
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func setupError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: ExitSetup, Err: err}
+}
+
+// Stdio are the container's standard streams. They are handed to the child
+// as they are, so pipes and files pass straight through; with a terminal
+// they are ignored and the container gets the pty instead.
+type Stdio struct {
+	In, Out, Err *os.File
+}
+
+// Process is a container whose child stage runs, from Start until Wait.
+type Process struct {
+	cmd  *exec.Cmd
+	sync *os.File
+	pty  *os.File
+}
+
+// Start creates the container's namespaces and runs the child stage up to
+// the point where only the exec of the workload is left (see the package
+// doc). On error nothing of the container remains: the child is killed and
+// reaped, and its mounts vanish with its mount namespace.
+//
+// Start locks the calling goroutine to its OS thread for good: the kernel
+// sends the child's parent-death signal when the thread that forked it
+// exits (golang/go#27505), so that thread must live as long as the
+// container. Call it from the goroutine that will call Wait.
+func Start(s *specs.Spec, stdio Stdio) (*Process, error) {
+	p, err := start(s, stdio)
+	return p, setupError(err)
+}
+
+func start(s *specs.Spec, stdio Stdio) (*Process, error) {
+	if err := spec.Validate(s); err != nil {
+		return nil, err
+	}
+	flags, err := CloneFlags(s.Linux.Namespaces)
+	if err != nil {
+		return nil, err
+	}
+	if os.Geteuid() != 0 && flags&unix.CLONE_NEWUSER == 0 {
+		return nil, errors.New("creating namespaces needs root: run sandbox as root, or add --userns to use a user namespace")
+	}
+	config, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+
+	parentSock, childSock, err := socketPair()
+	if err != nil {
+		return nil, err
+	}
+	configR, configW, err := os.Pipe()
+	if err != nil {
+		parentSock.Close()
+		childSock.Close()
+		return nil, err
+	}
+
+	cmd := childCommand(s, flags, stdio, configR, childSock)
+	runtime.LockOSThread()
+	err = cmd.Start()
+	configR.Close()
+	childSock.Close()
+	if err != nil {
+		configW.Close()
+		parentSock.Close()
+		return nil, cloneError(err)
+	}
+
+	p := &Process{cmd: cmd, sync: parentSock}
+	_, err = configW.Write(config)
+	configW.Close()
+	if err != nil {
+		p.abort()
+		return nil, fmt.Errorf("send config to the child: %w", err)
+	}
+	if err := p.awaitReady(); err != nil {
+		p.abort()
+		return nil, err
+	}
+	return p, nil
+}
+
+func socketPair() (*os.File, *os.File, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, os.NewSyscallError("socketpair", err)
+	}
+	return os.NewFile(uintptr(fds[0]), "sync-parent"), os.NewFile(uintptr(fds[1]), "sync-child"), nil
+}
+
+// childCommand is the re-exec of our own binary as the child stage.
+func childCommand(s *specs.Spec, flags uintptr, stdio Stdio, config, sync *os.File) *exec.Cmd {
+	cmd := &exec.Cmd{
+		Path:       "/proc/self/exe",
+		Args:       []string{"sandbox", "init"},
+		Env:        []string{},
+		ExtraFiles: []*os.File{config, sync},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: flags,
+			// If sandbox dies, so does the container (B20). The child arms
+			// it again after its uid changes, which clears it.
+			Pdeathsig: unix.SIGKILL,
+		},
+	}
+	if !s.Process.Terminal {
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio.In, stdio.Out, stdio.Err
+	}
+	if flags&unix.CLONE_NEWUSER != 0 {
+		cmd.SysProcAttr.UidMappings = sysMaps(s.Linux.UIDMappings)
+		cmd.SysProcAttr.GidMappings = sysMaps(s.Linux.GIDMappings)
+		// Root of the host may allow setgroups(2), which --group-add and
+		// supplementary groups need; an unprivileged caller must deny it
+		// before the kernel accepts its gid_map (user_namespaces(7)).
+		cmd.SysProcAttr.GidMappingsEnableSetgroups = os.Geteuid() == 0
+	}
+	return cmd
+}
+
+func sysMaps(maps []specs.LinuxIDMapping) []syscall.SysProcIDMap {
+	var out []syscall.SysProcIDMap
+	for _, m := range maps {
+		out = append(out, syscall.SysProcIDMap{ContainerID: int(m.ContainerID), HostID: int(m.HostID), Size: int(m.Size)})
+	}
+	return out
+}
+
+// cloneError adds the hint that the kernel's errno lacks.
+func cloneError(err error) error {
+	switch {
+	case errors.Is(err, unix.ENOSPC):
+		return fmt.Errorf("create namespaces: %w (a namespace limit in /proc/sys/user/ is reached)", err)
+	case errors.Is(err, unix.EPERM), errors.Is(err, unix.EACCES):
+		return fmt.Errorf("create namespaces: %w (user namespaces may be disabled on this host, "+
+			"or the binary is not reachable by the mapped root)", err)
+	}
+	return fmt.Errorf("create namespaces: %w", err)
+}
+
+// awaitReady reads the child's messages until it is ready for the exec.
+func (p *Process) awaitReady() error {
+	for {
+		m, fd, err := receive(p.sync)
+		if errors.Is(err, io.EOF) {
+			return p.childDied()
+		}
+		if err != nil {
+			return err
+		}
+		switch m.Type {
+		case msgPty:
+			p.pty = fd
+		case msgReady:
+			return nil
+		case msgError:
+			return &Error{Code: m.Code, Err: errors.New(m.Error)}
+		default:
+			return fmt.Errorf("sync socket: unexpected message %q", m.Type)
+		}
+	}
+}
+
+// childDied explains an end of file before the child said anything.
+func (p *Process) childDied() error {
+	err := p.cmd.Wait()
+	p.cmd = nil
+	return fmt.Errorf("the container's child stage died during setup: %v", err)
+}
+
+// Exec tells the child to exec the workload and returns once it has: the
+// sync socket closes on a successful execve(2), or carries the error.
+func (p *Process) Exec() error {
+	if err := send(p.sync, message{Type: msgGo}, nil); err != nil {
+		p.abort()
+		return setupError(err)
+	}
+	m, _, err := receive(p.sync)
+	p.sync.Close()
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err == nil && m.Type == msgError {
+		err = &Error{Code: m.Code, Err: errors.New(m.Error)}
+	} else if err == nil {
+		err = fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	p.abort()
+	return setupError(err)
+}
+
+// abort kills the child stage and reaps it.
+func (p *Process) abort() {
+	p.sync.Close()
+	if p.pty != nil {
+		p.pty.Close()
+	}
+	if p.cmd != nil {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+	}
+}
+
+// Pid is the container process's PID on the host.
+func (p *Process) Pid() int { return p.cmd.Process.Pid }
+
+// Pty is the master side of the container's terminal, or nil without one.
+func (p *Process) Pty() *os.File { return p.pty }
+
+// Signal sends sig to the container process.
+func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+
+// Wait waits for the container process to exit and returns the status to
+// report: its exit code, or 128+N when signal N killed it.
+func (p *Process) Wait() (int, error) {
+	err := p.cmd.Wait()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		return ExitSetup, err
+	}
+	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return exitSignalShift + int(ws.Signal()), nil
+	}
+	return ws.ExitStatus(), nil
+}

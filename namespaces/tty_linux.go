@@ -1,0 +1,54 @@
+package namespaces
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"sandbox/rootfs"
+)
+
+// setupTerminal gives the container a pty from its own devpts instance: the
+// master goes to the parent over the sync socket, the slave becomes the
+// controlling terminal, stdio and /dev/console.
+//
+// Preconditions: after pivot_root, in a new session-less state (the child
+// is not yet a session leader).
+func setupTerminal(sync *os.File) error {
+	master, err := os.OpenFile("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	defer master.Close()
+	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		return fmt.Errorf("terminal: unlock pty: %w", os.NewSyscallError("ioctl TIOCSPTLCK", err))
+	}
+	// TIOCGPTPEER opens the slave from the master, with no path lookup
+	// that a container could redirect.
+	fd, _, errno := unix.Syscall(unix.SYS_IOCTL, master.Fd(), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+	if errno != 0 {
+		return fmt.Errorf("terminal: open pty slave: %w", os.NewSyscallError("ioctl TIOCGPTPEER", errno))
+	}
+	slave := os.NewFile(fd, "pty-slave")
+	defer slave.Close()
+
+	if err := rootfs.MountConsole(slave); err != nil {
+		return err
+	}
+	if err := send(sync, message{Type: msgPty}, master); err != nil {
+		return fmt.Errorf("terminal: %w", err)
+	}
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("terminal: %w", os.NewSyscallError("setsid", err))
+	}
+	if err := unix.IoctlSetInt(int(slave.Fd()), unix.TIOCSCTTY, 0); err != nil {
+		return fmt.Errorf("terminal: %w", os.NewSyscallError("ioctl TIOCSCTTY", err))
+	}
+	for _, std := range []int{0, 1, 2} {
+		if err := unix.Dup3(int(slave.Fd()), std, 0); err != nil {
+			return fmt.Errorf("terminal: %w", os.NewSyscallError("dup3", err))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,133 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// MaskedPaths are hidden from the container: files behind /dev/null,
+// directories behind an empty read-only tmpfs. The list is runc's default
+// spec; each entry leaks host state or kernel memory (B17 in the bug cases;
+// powercap is the PLATYPUS side channel, CVE-2020-8694).
+var MaskedPaths = []string{
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
+}
+
+// ReadonlyPaths stay visible but cannot be written: through them container
+// root would change host-wide kernel settings (core_pattern, sysrq).
+var ReadonlyPaths = []string{
+	"/proc/bus",
+	"/proc/fs",
+	"/proc/irq",
+	"/proc/sys",
+	"/proc/sysrq-trigger",
+}
+
+// DefaultMounts are the kernel filesystems every container gets, in mount
+// order. Every one is nodev: device nodes reach the container only as binds
+// of the host's own nodes, made by the runtime (see rootfs).
+func DefaultMounts() []specs.Mount {
+	return []specs.Mount{
+		{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid", "noexec", "nodev"}},
+		{Destination: "/dev", Type: "tmpfs", Source: "tmpfs",
+			Options: []string{"nosuid", "nodev", "strictatime", "mode=755", "size=65536k"}},
+		{Destination: "/dev/pts", Type: "devpts", Source: "devpts",
+			Options: []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}},
+		{Destination: "/dev/shm", Type: "tmpfs", Source: "shm",
+			Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
+		{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
+		{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}},
+	}
+}
+
+func setMounts(s *specs.Spec, o Options) error {
+	s.Mounts = DefaultMounts()
+	if ttyGID(s) {
+		s.Mounts[2].Options = append(s.Mounts[2].Options, "gid=5")
+	}
+	for _, v := range o.Volumes {
+		m, err := ParseVolume(v)
+		if err != nil {
+			return fmt.Errorf("--volume %s: %w", v, err)
+		}
+		s.Mounts = append(s.Mounts, m)
+	}
+	for _, t := range o.Tmpfs {
+		m, err := ParseTmpfs(t)
+		if err != nil {
+			return fmt.Errorf("--tmpfs %s: %w", t, err)
+		}
+		s.Mounts = append(s.Mounts, m)
+	}
+	return nil
+}
+
+// ttyGID reports whether new ptys can belong to the tty group (gid 5): not
+// when a user namespace leaves gid 5 unmapped.
+func ttyGID(s *specs.Spec) bool {
+	return len(s.Linux.GIDMappings) == 0 || Mapped(s.Linux.GIDMappings, 5)
+}
+
+// ParseVolume reads HOST:CONTAINER[:ro|rw] into a recursive bind mount. The
+// host path must exist: creating it would hide a typo.
+func ParseVolume(v string) (specs.Mount, error) {
+	f := strings.Split(v, ":")
+	if len(f) < 2 || len(f) > 3 || f[0] == "" || f[1] == "" {
+		return specs.Mount{}, errors.New("write it as HOST:CONTAINER or HOST:CONTAINER:ro")
+	}
+	opts := []string{"rbind", "nodev"}
+	if len(f) == 3 {
+		switch f[2] {
+		case "ro", "rw":
+			opts = append(opts, f[2])
+		default:
+			return specs.Mount{}, fmt.Errorf("unknown option %q: use ro or rw", f[2])
+		}
+	}
+	src, err := filepath.Abs(f[0])
+	if err != nil {
+		return specs.Mount{}, err
+	}
+	if _, err := os.Stat(src); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return specs.Mount{}, fmt.Errorf("host path %s does not exist: create it first", f[0])
+		}
+		return specs.Mount{}, fmt.Errorf("host path %s: %w", f[0], err)
+	}
+	if !path.IsAbs(f[1]) {
+		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", f[1])
+	}
+	return specs.Mount{Destination: path.Clean(f[1]), Type: "bind", Source: src, Options: opts}, nil
+}
+
+// ParseTmpfs reads PATH[:OPTIONS] into a tmpfs mount with docker's defaults
+// (nosuid, nodev, noexec, 64 MiB); OPTIONS are added after them, so
+// "exec" or "size=1g" override.
+func ParseTmpfs(t string) (specs.Mount, error) {
+	dst, extra, _ := strings.Cut(t, ":")
+	if !path.IsAbs(dst) {
+		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", dst)
+	}
+	opts := []string{"nosuid", "nodev", "noexec", "size=65536k"}
+	if extra != "" {
+		opts = append(opts, strings.Split(extra, ",")...)
+	}
+	return specs.Mount{Destination: path.Clean(dst), Type: "tmpfs", Source: "tmpfs", Options: opts}, nil
+}

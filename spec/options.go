@@ -1,0 +1,141 @@
+package spec
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/caps"
+)
+
+// DefaultPath is the PATH a container gets when its environment has none.
+const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// DefaultHostname is the container's hostname when --hostname is not given.
+const DefaultHostname = "sandbox"
+
+// Options are the settings of `sandbox run`, one field per flag.
+type Options struct {
+	Rootfs   string   // the root filesystem directory, as given
+	Args     []string // the command and its arguments
+	Env      []string // KEY=VALUE, added to the defaults
+	Hostname string
+	Cwd      string
+	User     string   // UID[:GID] or NAME[:GROUP]
+	GroupAdd []string // extra groups, by gid or name
+
+	DropAll bool
+	CapAdd  []string
+	CapDrop []string
+
+	UserNS  bool     // map container root to an unprivileged host range
+	UIDMaps []string // CONTAINER:HOST:SIZE
+	GIDMaps []string
+
+	ReadOnly bool
+	Volumes  []string // HOST:CONTAINER[:ro]
+	Tmpfs    []string // container paths
+	Net      string   // "none" (default) or "host"
+
+	AllowPrivilegeEscalation bool
+	TTY                      bool
+}
+
+// New builds the runtime-spec config that o describes. It reads the
+// rootfs's /etc/passwd and /etc/group (inside the rootfs) to resolve user
+// and group names; everything else is a pure translation.
+func New(o Options) (*specs.Spec, error) {
+	root, err := ResolveRootfs(o.Rootfs)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.Args) == 0 {
+		return nil, fmt.Errorf("no command given: say what to run, as in `sandbox run ROOTFS /bin/sh`")
+	}
+
+	s := &specs.Spec{
+		Version:  specs.Version,
+		Root:     &specs.Root{Path: root, Readonly: o.ReadOnly},
+		Hostname: o.Hostname,
+		Process: &specs.Process{
+			Terminal:        o.TTY,
+			Args:            o.Args,
+			Cwd:             "/",
+			NoNewPrivileges: !o.AllowPrivilegeEscalation,
+		},
+		Linux: &specs.Linux{
+			MaskedPaths:   slices.Clone(MaskedPaths),
+			ReadonlyPaths: slices.Clone(ReadonlyPaths),
+		},
+	}
+	if s.Hostname == "" {
+		s.Hostname = DefaultHostname
+	}
+	if o.Cwd != "" {
+		s.Process.Cwd = o.Cwd
+	}
+
+	steps := []func(*specs.Spec, Options) error{
+		setNamespaces, setIDMaps, setUser, setCapabilities, setEnv, setMounts,
+	}
+	for _, step := range steps {
+		if err := step(s, o); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func setNamespaces(s *specs.Spec, o Options) error {
+	s.Linux.Namespaces = []specs.LinuxNamespace{
+		{Type: specs.PIDNamespace},
+		{Type: specs.MountNamespace},
+		{Type: specs.UTSNamespace},
+		{Type: specs.IPCNamespace},
+	}
+	switch o.Net {
+	case "", "none":
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
+	case "host":
+	default:
+		return fmt.Errorf("--net %q: use none (a private network with only loopback) or host", o.Net)
+	}
+	if o.UserNS || len(o.UIDMaps) > 0 || len(o.GIDMaps) > 0 {
+		s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+	}
+	return nil
+}
+
+func setCapabilities(s *specs.Spec, o Options) error {
+	set, err := caps.Resolve(o.DropAll, o.CapAdd, o.CapDrop)
+	if err != nil {
+		return err
+	}
+	var added []string
+	for _, a := range o.CapAdd {
+		if c, err := caps.Canonical(a); err == nil {
+			added = append(added, c)
+		}
+	}
+	s.Process.Capabilities = caps.Sets(set, added, s.Process.User.UID)
+	return nil
+}
+
+func setEnv(s *specs.Spec, o Options) error {
+	env := []string{"PATH=" + DefaultPath, "HOSTNAME=" + s.Hostname}
+	if o.TTY {
+		env = append(env, "TERM=xterm")
+	}
+	for _, kv := range o.Env {
+		k, _, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("--env %q: write it as KEY=VALUE", kv)
+		}
+		env = slices.DeleteFunc(env, func(e string) bool { return strings.HasPrefix(e, k+"=") })
+		env = append(env, kv)
+	}
+	s.Process.Env = env
+	return nil
+}

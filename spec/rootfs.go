@@ -1,0 +1,62 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"golang.org/x/sys/unix"
+)
+
+// ResolveRootfs turns the rootfs argument into the absolute path, free of
+// symlinks, that the container will use. It is resolved once, here, against
+// the caller's working directory, so the child never re-interprets it.
+func ResolveRootfs(path string) (string, error) {
+	if path == "" {
+		return "", errors.New("no rootfs given: name the directory that holds the container's files")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("rootfs %s: %w", path, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("rootfs %s does not exist: give the directory that holds the container's files", path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("rootfs %s: %w", path, err)
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return "", fmt.Errorf("rootfs %s: %w", path, err)
+	}
+	if !fi.IsDir() {
+		return "", fmt.Errorf("rootfs %s is not a directory: give the directory that holds the container's files", path)
+	}
+	if real == "/" {
+		return "", fmt.Errorf("rootfs %s is the host's own root: give a separate directory", path)
+	}
+	return real, nil
+}
+
+// readInRootfs reads a file of the rootfs, resolving every symlink inside
+// it, so that an image whose /etc/passwd points at the host's cannot make the
+// runtime read host files.
+func readInRootfs(root, name string) ([]byte, error) {
+	h, err := pathrs.OpenInRoot(root, name)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+
+	f, err := pathrs.Reopen(h, unix.O_RDONLY|unix.O_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 16<<20))
+}

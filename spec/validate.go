@@ -1,0 +1,181 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/caps"
+)
+
+// Validate checks a config before anything is created for it, so that a bad
+// value fails with the name of its field and leaves nothing behind.
+func Validate(s *specs.Spec) error {
+	if s.Root == nil || s.Root.Path == "" {
+		return errors.New("root.path is empty: name the container's root filesystem")
+	}
+	if s.Process == nil || len(s.Process.Args) == 0 {
+		return errors.New("process.args is empty: say what to run")
+	}
+	if s.Linux == nil {
+		return errors.New("linux is missing: sandbox runs Linux containers only")
+	}
+	checks := []func(*specs.Spec) error{
+		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
+	}
+	for _, check := range checks {
+		if err := check(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var namespaceTypes = []specs.LinuxNamespaceType{
+	specs.PIDNamespace, specs.NetworkNamespace, specs.MountNamespace, specs.IPCNamespace,
+	specs.UTSNamespace, specs.UserNamespace, specs.CgroupNamespace, specs.TimeNamespace,
+}
+
+func validateNamespaces(s *specs.Spec) error {
+	var seen []specs.LinuxNamespaceType
+	for _, ns := range s.Linux.Namespaces {
+		if !slices.Contains(namespaceTypes, ns.Type) {
+			return fmt.Errorf("linux.namespaces: unknown type %q", ns.Type)
+		}
+		if slices.Contains(seen, ns.Type) {
+			return fmt.Errorf("linux.namespaces: %s is listed twice", ns.Type)
+		}
+		seen = append(seen, ns.Type)
+	}
+	if !slices.Contains(seen, specs.MountNamespace) {
+		return errors.New("linux.namespaces: a mount namespace is required, or the container's mounts would land on the host")
+	}
+	return nil
+}
+
+// HasNamespace reports whether s asks for a namespace of type t.
+func HasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
+	return slices.ContainsFunc(s.Linux.Namespaces, func(ns specs.LinuxNamespace) bool { return ns.Type == t })
+}
+
+// validateHostname applies sethostname(2)'s limit and RFC 1123's characters,
+// and refuses a hostname that would be set on the host's UTS namespace.
+func validateHostname(s *specs.Spec) error {
+	h := s.Hostname
+	if h == "" {
+		return nil
+	}
+	if !HasNamespace(s, specs.UTSNamespace) {
+		return errors.New("hostname needs a private UTS namespace: add uts to linux.namespaces")
+	}
+	if len(h) > 64 {
+		return fmt.Errorf("hostname %.20q... is %d characters long: the kernel takes at most 64", h, len(h))
+	}
+	for _, label := range strings.Split(h, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' ||
+			strings.Trim(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return fmt.Errorf("hostname %q: use letters, digits and inner hyphens, in dot-separated labels", h)
+		}
+	}
+	return nil
+}
+
+func validateProcess(s *specs.Spec) error {
+	p := s.Process
+	if !path.IsAbs(p.Cwd) {
+		return fmt.Errorf("process.cwd %q must be an absolute path", p.Cwd)
+	}
+	for _, kv := range p.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("process.env %q: write it as KEY=VALUE", kv)
+		}
+	}
+	if c := p.Capabilities; c != nil {
+		for _, set := range [][]string{c.Bounding, c.Effective, c.Permitted, c.Inheritable, c.Ambient} {
+			for _, n := range set {
+				if _, err := caps.Parse(n); err != nil {
+					return fmt.Errorf("process.capabilities: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// validateUser checks the id maps, and that every id the process will take
+// is mapped: an unmapped id would fail deep in setuid(2) with EINVAL.
+func validateUser(s *specs.Spec) error {
+	l := s.Linux
+	if !HasNamespace(s, specs.UserNamespace) {
+		if len(l.UIDMappings) > 0 || len(l.GIDMappings) > 0 {
+			return errors.New("linux.uidMappings needs a user namespace: add user to linux.namespaces")
+		}
+		return nil
+	}
+	if len(l.UIDMappings) == 0 || len(l.GIDMappings) == 0 {
+		return errors.New("a user namespace needs linux.uidMappings and linux.gidMappings")
+	}
+	if err := ValidateIDMaps("uid", l.UIDMappings); err != nil {
+		return err
+	}
+	if err := ValidateIDMaps("gid", l.GIDMappings); err != nil {
+		return err
+	}
+	u := s.Process.User
+	if !Mapped(l.UIDMappings, u.UID) {
+		return fmt.Errorf("uid %d is not mapped in the user namespace (%s)", u.UID, DescribeMapped(l.UIDMappings))
+	}
+	for _, g := range append([]uint32{u.GID}, u.AdditionalGids...) {
+		if !Mapped(l.GIDMappings, g) {
+			return fmt.Errorf("gid %d is not mapped in the user namespace (%s)", g, DescribeMapped(l.GIDMappings))
+		}
+	}
+	return nil
+}
+
+func validateMounts(s *specs.Spec) error {
+	for _, m := range s.Mounts {
+		if !path.IsAbs(m.Destination) {
+			return fmt.Errorf("mount destination %q must be an absolute path", m.Destination)
+		}
+		if err := checkReserved(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// procFiles are the /proc files that may be replaced by a bind mount, as
+// lxcfs does to show a container its own cpu and memory figures. Anything
+// else under /proc or /sys is reserved: a mount there could redirect the
+// runtime's or the workload's view of the kernel (CVE-2019-16884,
+// CVE-2019-19921).
+var procFiles = []string{
+	"/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat",
+	"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
+}
+
+func checkReserved(m specs.Mount) error {
+	dst := path.Clean(m.Destination)
+	switch {
+	case dst == "/":
+		return errors.New("mount destination / is reserved for the rootfs: mount somewhere inside it")
+	case dst == "/proc" && m.Type == "proc", dst == "/sys" && m.Type == "sysfs":
+		return nil
+	case dst == "/sys/fs/cgroup" && (m.Type == "cgroup" || m.Type == "cgroup2"):
+		return nil
+	case slices.Contains(procFiles, dst):
+		return nil
+	case under(dst, "/proc"), under(dst, "/sys"):
+		return fmt.Errorf("mount destination %s is reserved: /proc and /sys belong to the kernel", dst)
+	}
+	return nil
+}
+
+func under(p, dir string) bool {
+	return p == dir || strings.HasPrefix(p, dir+"/")
+}
