@@ -1,7 +1,7 @@
 # sandbox: build, rootfs, demo, test, bench, lint.
 GO       ?= go
 BIN      := bin/sandbox
-ROOTFS   := rootfs
+ROOTFS   := build/rootfs
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 export CGO_ENABLED := 0
@@ -48,4 +48,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf bin $(ROOTFS)
+	rm -rf bin build

@@ -156,6 +156,10 @@ func childCommand(s *specs.Spec, flags uintptr, stdio Stdio, config, sync *os.Fi
 		// supplementary groups need; an unprivileged caller must deny it
 		// before the kernel accepts its gid_map (user_namespaces(7)).
 		cmd.SysProcAttr.GidMappingsEnableSetgroups = os.Geteuid() == 0
+		// The child starts with its host ids, which the maps need not
+		// cover; it must become root of the namespace before its execve,
+		// or the kernel gives the child stage no capabilities there.
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	return cmd
 }

@@ -42,10 +42,8 @@ func newApp() *cli.App {
 		Version:                   version,
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
-		Commands: []*cli.Command{runCommand()},
+		OnUsageError:              usageErrorHandler,
+		Commands:                  []*cli.Command{runCommand()},
 	}
 }
 
@@ -59,6 +57,12 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 
 // usageError is a mistake on the command line.
 type usageError struct{ error }
+
+// usageErrorHandler keeps cli from printing the whole help on a bad flag:
+// the one-line error names the flag, and --help is a flag away.
+func usageErrorHandler(_ *cli.Context, err error, _ bool) error {
+	return usageError{err}
+}
 
 // exitCode prints err, if any, as one line and returns the status to exit
 // with: the workload's own, or 125 and up for sandbox's failures.

@@ -41,7 +41,8 @@ capabilities. Exit status: the command's own, 128+N when signal N killed it,
 				Usage: "leave no_new_privs off, so setuid and file-capability programs work"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the container a terminal"},
 		},
-		Action: runAction,
+		Action:       runAction,
+		OnUsageError: usageErrorHandler,
 	}
 }
 

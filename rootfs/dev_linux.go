@@ -1,0 +1,104 @@
+package rootfs
+
+import (
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// DefaultDevices are the device nodes every container's /dev holds, bound
+// from the host's /dev.
+var DefaultDevices = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
+// devLinks are the symlinks of a standard /dev, name to target.
+var devLinks = [][2]string{
+	{"fd", "/proc/self/fd"},
+	{"stdin", "/proc/self/fd/0"},
+	{"stdout", "/proc/self/fd/1"},
+	{"stderr", "/proc/self/fd/2"},
+}
+
+// deviceAttrs are set on every device bind: a device node is never a
+// program, nor a setuid one.
+const deviceAttrs = unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NOEXEC
+
+// fillDev populates a /dev that the config mounts as a fresh filesystem.
+// Nodes are bind mounts of the host's, which works the same with and
+// without a user namespace; the /dev tmpfs itself is nodev, so a node made
+// there with mknod(2) cannot be opened.
+func fillDev(root *os.File, s *specs.Spec) error {
+	if !mountsFreshAt(s, "/dev") {
+		return nil
+	}
+	for _, name := range DefaultDevices {
+		if err := bindDevice(root, "/dev/"+name); err != nil {
+			return err
+		}
+	}
+
+	dev, err := openInRoot(root, "/dev")
+	if err != nil {
+		return err
+	}
+	defer dev.Close()
+	links := devLinks
+	if mountsFreshAt(s, "/dev/pts") {
+		links = append(links, [2]string{"ptmx", "pts/ptmx"})
+	}
+	for _, l := range links {
+		if err := unix.Symlinkat(l[1], int(dev.Fd()), l[0]); err != nil {
+			return fmt.Errorf("rootfs: link /dev/%s: %w", l[0], &os.PathError{Op: "symlink", Path: l[1], Err: err})
+		}
+	}
+	return nil
+}
+
+func bindDevice(root *os.File, name string) error {
+	dst, err := openMountpoint(root, name, false)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+
+	mnt, err := bindOnto(name, dst, false, deviceAttrs, 0)
+	if err != nil {
+		return fmt.Errorf("rootfs: bind device %s: %w", name, err)
+	}
+	return mnt.Close()
+}
+
+// mountsFreshAt reports whether the config mounts a new, non-bind
+// filesystem at dst.
+func mountsFreshAt(s *specs.Spec, dst string) bool {
+	for _, m := range s.Mounts {
+		if m.Destination == dst && !parseOptions(m.Type, m.Options).bind {
+			return true
+		}
+	}
+	return false
+}
+
+// MountConsole binds the container's terminal onto /dev/console, as a
+// console-attached container expects.
+//
+// Preconditions: after pivot, with /dev a writable tmpfs.
+func MountConsole(slave *os.File) error {
+	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	defer root.Close()
+
+	dst, err := openMountpoint(root, "/dev/console", false)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	mnt, err := bindOnto(fdPath(slave), dst, false, deviceAttrs, 0)
+	if err != nil {
+		return fmt.Errorf("rootfs: bind the terminal on /dev/console: %w", err)
+	}
+	return mnt.Close()
+}

@@ -1,0 +1,84 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"golang.org/x/sys/unix"
+)
+
+// maskPaths hides each path that exists: a directory behind an empty
+// read-only tmpfs, anything else behind the host's /dev/null.
+func maskPaths(root *os.File, paths []string) error {
+	for _, p := range paths {
+		h, err := pathrs.OpenatInRoot(root, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("rootfs: masked path %s: %w", p, err)
+		}
+		err = mask(h)
+		h.Close()
+		if err != nil {
+			return fmt.Errorf("rootfs: mask %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func mask(h *os.File) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(h.Fd()), &st); err != nil {
+		return &os.PathError{Op: "fstat", Path: h.Name(), Err: err}
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		return mount("tmpfs", fdPath(h), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
+	}
+	mnt, err := bindOnto("/dev/null", h, false, deviceAttrs, 0)
+	if err != nil {
+		return err
+	}
+	return mnt.Close()
+}
+
+// readonlyPaths makes each path that exists read-only, with every mount
+// below it, by binding it onto itself with the read-only attribute.
+func readonlyPaths(root *os.File, paths []string) error {
+	for _, p := range paths {
+		h, err := pathrs.OpenatInRoot(root, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("rootfs: read-only path %s: %w", p, err)
+		}
+		mnt, err := bindOnto(fdPath(h), h, true, unix.MOUNT_ATTR_RDONLY, 0)
+		h.Close()
+		if err != nil {
+			return fmt.Errorf("rootfs: make %s read-only: %w", p, err)
+		}
+		mnt.Close()
+	}
+	return nil
+}
+
+// makeCwd creates the working directory when the image lacks it, as docker
+// does for WORKDIR.
+func makeCwd(root *os.File, cwd string) error {
+	h, err := pathrs.OpenatInRoot(root, cwd)
+	if err == nil {
+		return h.Close()
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("rootfs: working directory %s: %w", cwd, err)
+	}
+	h, err = openMountpoint(root, cwd, true)
+	if err != nil {
+		return fmt.Errorf("working directory %s: %w", cwd, err)
+	}
+	return h.Close()
+}

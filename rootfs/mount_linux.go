@@ -1,0 +1,98 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// mountOne makes one mount of the config inside the rootfs.
+func mountOne(root *os.File, m specs.Mount) error {
+	p := parseOptions(m.Type, m.Options)
+	if !p.bind {
+		if err := checkPlainPath(root, m.Destination); err != nil {
+			return err
+		}
+	}
+	dir := true
+	if p.bind {
+		fi, err := os.Stat(m.Source)
+		if err != nil {
+			return fmt.Errorf("rootfs: mount source of %s: %w", m.Destination, err)
+		}
+		dir = fi.IsDir()
+	}
+	dst, err := openMountpoint(root, m.Destination, dir)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+
+	var mnt *os.File
+	if p.bind {
+		mnt, err = bindOnto(m.Source, dst, p.recursive, p.attrSet, p.attrClr)
+	} else {
+		mnt, err = mountFS(root, m, p, dst)
+	}
+	if err != nil {
+		return fmt.Errorf("rootfs: mount %s on %s: %w", m.Source, m.Destination, err)
+	}
+	defer mnt.Close()
+
+	if p.propagation != 0 {
+		if err := mount("", fdPath(mnt), "", p.propagation, ""); err != nil {
+			return fmt.Errorf("rootfs: set propagation of %s: %w", m.Destination, err)
+		}
+	}
+	return nil
+}
+
+// mountFS mounts a filesystem (proc, tmpfs, sysfs...) on dst and returns a
+// handle on the new mount's root.
+func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, error) {
+	err := mount(m.Source, fdPath(dst), m.Type, p.flags, strings.Join(p.data, ","))
+	if errors.Is(err, unix.EPERM) && m.Type == "sysfs" {
+		// A network namespace not owned by our user namespace (--net host
+		// with --userns) forbids a new sysfs; show the host's, read-only.
+		return bindOnto("/sys", dst, true, unix.MOUNT_ATTR_RDONLY|unix.MOUNT_ATTR_NOSUID|
+			unix.MOUNT_ATTR_NODEV|unix.MOUNT_ATTR_NOEXEC, 0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return openInRoot(root, m.Destination)
+}
+
+// bindOnto attaches a copy of the mount tree at source on dst. The copy is
+// made detached with open_tree(2), given its attributes while nobody can
+// see it, and then moved into place with move_mount(2): a read-only volume
+// is never writable, not even for an instant. The returned handle is the
+// root of the new mount.
+func bindOnto(source string, dst *os.File, recursive bool, set, clr uint64) (*os.File, error) {
+	flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC)
+	if recursive {
+		flags |= unix.AT_RECURSIVE
+	}
+	fd, err := unix.OpenTree(unix.AT_FDCWD, source, flags)
+	if err != nil {
+		return nil, &os.PathError{Op: "open_tree", Path: source, Err: err}
+	}
+	tree := os.NewFile(uintptr(fd), source)
+
+	if set|clr != 0 {
+		if err := setattr(tree, set, clr, recursive); err != nil {
+			tree.Close()
+			return nil, err
+		}
+	}
+	err = unix.MoveMount(fd, "", int(dst.Fd()), "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH)
+	if err != nil {
+		tree.Close()
+		return nil, &os.PathError{Op: "move_mount", Path: dst.Name(), Err: err}
+	}
+	return tree, nil
+}

@@ -1,0 +1,40 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// pivot makes the rootfs the process's root with pivot_root(2) and drops
+// the old root.
+//
+// pivot_root(".", ".") stacks the old root on top of the new one, so no
+// put_old directory has to be created in an image that may be read-only;
+// the old root is then made a slave, so its unmount does not propagate to
+// the host, and detached. chroot(2) is never used: a chrooted process with
+// CAP_SYS_CHROOT walks out with a second chroot.
+func pivot(root *os.File, path string) error {
+	if err := unix.Fchdir(int(root.Fd())); err != nil {
+		return fmt.Errorf("rootfs: %w", &os.PathError{Op: "fchdir", Path: path, Err: err})
+	}
+	if err := unix.PivotRoot(".", "."); err != nil {
+		err = &os.PathError{Op: "pivot_root", Path: path, Err: err}
+		if errors.Is(err, unix.EINVAL) {
+			return fmt.Errorf("rootfs: %w (the host's / may be an initramfs, which pivot_root cannot leave)", err)
+		}
+		return fmt.Errorf("rootfs: %w", err)
+	}
+	if err := mount("", ".", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("rootfs: make the old root a slave: %w", err)
+	}
+	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("rootfs: detach the old root: %w", &os.PathError{Op: "umount2", Path: "/", Err: err})
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return fmt.Errorf("rootfs: %w", &os.PathError{Op: "chdir", Path: "/", Err: err})
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package rootfs
+
+import (
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// Prepare builds the container's filesystem and pivots into it, in the
+// order given in the package doc. On return the process's root and working
+// directory are the container's /.
+//
+// Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, and
+// before any identity or capability change.
+func Prepare(s *specs.Spec) error {
+	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
+	if err != nil {
+		return err
+	}
+	if err := mount("", "/", "", prop, ""); err != nil {
+		return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(prop), err)
+	}
+
+	root, err := bindRoot(s.Root.Path)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+
+	for _, m := range s.Mounts {
+		if err := mountOne(root, m); err != nil {
+			return err
+		}
+	}
+	if err := fillDev(root, s); err != nil {
+		return err
+	}
+	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
+		return err
+	}
+	if err := readonlyPaths(root, s.Linux.ReadonlyPaths); err != nil {
+		return err
+	}
+	if err := makeCwd(root, s.Process.Cwd); err != nil {
+		return err
+	}
+	if s.Root.Readonly {
+		if err := setattr(root, unix.MOUNT_ATTR_RDONLY, 0, false); err != nil {
+			return fmt.Errorf("rootfs: make %s read-only: %w", s.Root.Path, err)
+		}
+	}
+	return pivot(root, s.Root.Path)
+}
+
+// bindRoot makes the rootfs a mount point of its own and returns a handle
+// on the root of that new mount.
+func bindRoot(path string) (*os.File, error) {
+	if err := mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return nil, fmt.Errorf("rootfs: bind %s: %w", path, err)
+	}
+	root, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("rootfs: %w", err)
+	}
+	if err := setattr(root, unix.MOUNT_ATTR_NODEV, 0, true); err != nil {
+		root.Close()
+		return nil, fmt.Errorf("rootfs: make %s nodev: %w", path, err)
+	}
+	return root, nil
+}
