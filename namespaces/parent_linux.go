@@ -13,6 +13,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/rootfs"
 	"sandbox/spec"
 )
 
@@ -82,6 +83,11 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 	}
 	if os.Geteuid() != 0 && flags&unix.CLONE_NEWUSER == 0 {
 		return nil, errors.New("creating namespaces needs root: run sandbox as root, or add --userns to use a user namespace")
+	}
+	if flags&unix.CLONE_NEWUSER != 0 {
+		if err := rootfs.CreateMountpoints(s); err != nil {
+			return nil, err
+		}
 	}
 	config, err := json.Marshal(s)
 	if err != nil {
