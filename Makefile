@@ -11,7 +11,7 @@ export CGO_ENABLED := 0
 build: $(BIN)
 
 $(BIN): $(shell find . -name '*.go' -not -path './rootfs/*') go.mod go.sum
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/sandbox
+	$(GO) build -tags urfave_cli_no_docs -trimpath -ldflags '$(LDFLAGS)' -o $@ ./cmd/sandbox
 
 # A busybox root filesystem from Debian's busybox-static package.
 rootfs: $(ROOTFS)/bin/busybox

@@ -59,8 +59,8 @@ func Init() {
 //  7. Enter the working directory and find the command, both as the
 //     container user, so permissions are checked as the workload will meet
 //     them.
-//  8. Tell the parent we are ready, and wait for its go (this also proves
-//     the parent outlived step 6).
+//  8. Check that the parent is still there: if it died before step 6, no
+//     signal will come.
 //  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, reset
 //     signal dispositions and mask, and execve.
 func child(sync *os.File) error {
@@ -93,8 +93,8 @@ func child(sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	if err := awaitGo(sync); err != nil {
-		return err
+	if parentGone(sync) {
+		os.Exit(ExitSetup)
 	}
 	return execWorkload(s, path, env)
 }
@@ -106,27 +106,20 @@ func readConfig() (*specs.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	var s specs.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	var c childConfig
+	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return &s, nil
+	return c.spec(), nil
 }
 
-// awaitGo reports readiness and blocks until the parent says go. An end of
-// file means the parent is gone, and the container must not start.
-func awaitGo(sync *os.File) error {
-	if err := send(sync, message{Type: msgReady}, nil); err != nil {
-		return err
-	}
-	m, _, err := receive(sync)
-	if err != nil {
-		os.Exit(ExitSetup)
-	}
-	if m.Type != msgGo {
-		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
-	}
-	return nil
+// parentGone reports whether the parent closed its end of the sync socket,
+// which it does only by dying. Checked after the parent-death signal is
+// armed again, it closes the window in which the parent could die unseen.
+func parentGone(sync *os.File) bool {
+	fds := []unix.PollFd{{Fd: int32(sync.Fd()), Events: unix.POLLRDHUP}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0 && fds[0].Revents&(unix.POLLHUP|unix.POLLRDHUP) != 0
 }
 
 // execWorkload is step 9 of child. On success it does not return.

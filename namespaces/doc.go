@@ -23,12 +23,12 @@
 // config only. Over the sync socket, one JSON message per packet:
 //
 //	child -> parent  {"type":"pty"}           with the pty master as SCM_RIGHTS
-//	child -> parent  {"type":"ready"}         set up, identity taken, command found
-//	parent -> child  {"type":"go"}            exec now
 //	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
 //
 // The sync socket is close-on-exec, so a successful execve closes it: end of
-// file after "go" is how the parent learns that the workload runs. The child
+// file is how the parent learns that the workload runs. The parent never
+// writes to it; its end closes only when the parent dies, which the child
+// checks for just before the exec. The child
 // never writes to the container's stdio; errors travel as messages, and the
 // parent prints them.
 //

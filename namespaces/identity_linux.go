@@ -17,24 +17,20 @@ import (
 // capability that the next one takes away).
 func setIDs(u specs.User) func() error {
 	return func() error {
-		groups := make([]int, len(u.AdditionalGids))
-		for i, g := range u.AdditionalGids {
-			groups[i] = int(g)
-		}
 		// An empty list still clears the groups inherited from the host.
-		err := unix.Setgroups(groups)
-		if errors.Is(err, unix.EPERM) && len(groups) == 0 {
+		err := setgroupsThread(u.AdditionalGids)
+		if errors.Is(err, unix.EPERM) && len(u.AdditionalGids) == 0 {
 			err = nil // setgroups is denied in this user namespace; nothing to clear
 		}
 		if err != nil {
 			return fmt.Errorf("set supplementary groups %v: %w (an unprivileged user namespace denies setgroups)",
-				u.AdditionalGids, os.NewSyscallError("setgroups", err))
+				u.AdditionalGids, err)
 		}
-		if err := unix.Setresgid(int(u.GID), int(u.GID), int(u.GID)); err != nil {
-			return fmt.Errorf("set gid %d: %w", u.GID, os.NewSyscallError("setresgid", err))
+		if err := setresgidThread(u.GID); err != nil {
+			return fmt.Errorf("set gid %d: %w", u.GID, err)
 		}
-		if err := unix.Setresuid(int(u.UID), int(u.UID), int(u.UID)); err != nil {
-			return fmt.Errorf("set uid %d: %w", u.UID, os.NewSyscallError("setresuid", err))
+		if err := setresuidThread(u.UID); err != nil {
+			return fmt.Errorf("set uid %d: %w", u.UID, err)
 		}
 		mask := 0o022
 		if u.Umask != nil {

@@ -18,8 +18,6 @@ type message struct {
 }
 
 const (
-	msgReady = "ready"
-	msgGo    = "go"
 	msgError = "error"
 	msgPty   = "pty"
 )

@@ -57,6 +57,7 @@ type Process struct {
 	cmd  *exec.Cmd
 	sync *os.File
 	pty  *os.File
+	sent chan error // the config writer's result
 }
 
 // Start creates the container's namespaces and runs the child stage up to
@@ -89,7 +90,7 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 			return nil, err
 		}
 	}
-	config, err := json.Marshal(s)
+	config, err := json.Marshal(newChildConfig(s))
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +105,14 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 		childSock.Close()
 		return nil, err
 	}
+	// The config goes into the pipe while the child starts, so it is there
+	// when the child looks; a config larger than the pipe waits for it.
+	sent := make(chan error, 1)
+	go func() {
+		_, err := configW.Write(config)
+		configW.Close()
+		sent <- err
+	}()
 
 	cmd := childCommand(s, flags, stdio, configR, childSock)
 	runtime.LockOSThread()
@@ -111,21 +120,17 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 	configR.Close()
 	childSock.Close()
 	if err != nil {
-		configW.Close()
+		<-sent
 		parentSock.Close()
 		return nil, cloneError(err)
 	}
 
-	p := &Process{cmd: cmd, sync: parentSock}
-	_, err = configW.Write(config)
-	configW.Close()
-	if err != nil {
-		p.abort()
-		return nil, fmt.Errorf("send config to the child: %w", err)
-	}
-	if err := p.awaitReady(); err != nil {
-		p.abort()
-		return nil, err
+	p := &Process{cmd: cmd, sync: parentSock, sent: sent}
+	if s.Process.Terminal {
+		if err := p.awaitPty(); err != nil {
+			p.abort()
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -141,9 +146,10 @@ func socketPair() (*os.File, *os.File, error) {
 // childCommand is the re-exec of our own binary as the child stage.
 func childCommand(s *specs.Spec, flags uintptr, stdio Stdio, config, sync *os.File) *exec.Cmd {
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       []string{"sandbox", "init"},
-		Env:        []string{},
+		Path: "/proc/self/exe",
+		Args: []string{"sandbox", "init"},
+		// The child stage is short-lived: one thread of Go work, no GC.
+		Env:        []string{"GOMAXPROCS=1", "GOGC=off"},
 		ExtraFiles: []*os.File{config, sync},
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: flags,
@@ -190,27 +196,21 @@ func cloneError(err error) error {
 	return fmt.Errorf("create namespaces: %w", err)
 }
 
-// awaitReady reads the child's messages until it is ready for the exec.
-func (p *Process) awaitReady() error {
-	for {
-		m, fd, err := receive(p.sync)
-		if errors.Is(err, io.EOF) {
-			return p.childDied()
-		}
-		if err != nil {
-			return err
-		}
-		switch m.Type {
-		case msgPty:
-			p.pty = fd
-		case msgReady:
-			return nil
-		case msgError:
-			return &Error{Code: m.Code, Err: errors.New(m.Error)}
-		default:
-			return fmt.Errorf("sync socket: unexpected message %q", m.Type)
-		}
+// awaitPty reads the child's first message, which must carry the pty.
+func (p *Process) awaitPty() error {
+	m, fd, err := receive(p.sync)
+	switch {
+	case errors.Is(err, io.EOF):
+		return p.childDied()
+	case err != nil:
+		return err
+	case m.Type == msgError:
+		return &Error{Code: m.Code, Err: errors.New(m.Error)}
+	case m.Type != msgPty || fd == nil:
+		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
 	}
+	p.pty = fd
+	return nil
 }
 
 // childDied explains an end of file before the child said anything.
@@ -220,16 +220,17 @@ func (p *Process) childDied() error {
 	return fmt.Errorf("the container's child stage died during setup: %v", err)
 }
 
-// Exec tells the child to exec the workload and returns once it has: the
-// sync socket closes on a successful execve(2), or carries the error.
-func (p *Process) Exec() error {
-	if err := send(p.sync, message{Type: msgGo}, nil); err != nil {
-		p.abort()
-		return setupError(err)
-	}
+// AwaitExec returns once the child has exec'd the workload: the sync socket
+// closes on a successful execve(2), or carries the error. On error the child
+// is gone and nothing of the container remains.
+func (p *Process) AwaitExec() error {
 	m, _, err := receive(p.sync)
 	p.sync.Close()
 	if errors.Is(err, io.EOF) {
+		if err := <-p.sent; err != nil {
+			p.abort()
+			return setupError(fmt.Errorf("send config to the child: %w", err))
+		}
 		return nil
 	}
 	if err == nil && m.Type == msgError {
@@ -251,6 +252,7 @@ func (p *Process) abort() {
 		p.cmd.Process.Kill()
 		p.cmd.Wait()
 	}
+	<-p.sent
 }
 
 // Pid is the container process's PID on the host.

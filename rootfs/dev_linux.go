@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -32,39 +33,53 @@ func fillDev(root *os.File, s *specs.Spec) error {
 	if !mountsFreshAt(s, "/dev") {
 		return nil
 	}
-	for _, name := range DefaultDevices {
-		if err := bindDevice(root, "/dev/"+name); err != nil {
-			return err
-		}
-	}
-
 	dev, err := openInRoot(root, "/dev")
 	if err != nil {
 		return err
 	}
 	defer dev.Close()
+
+	for _, name := range DefaultDevices {
+		if err := bindDevice(root, dev, name); err != nil {
+			return err
+		}
+	}
 	links := devLinks
 	if mountsFreshAt(s, "/dev/pts") {
 		links = append(links, [2]string{"ptmx", "pts/ptmx"})
 	}
 	for _, l := range links {
-		if err := unix.Symlinkat(l[1], int(dev.Fd()), l[0]); err != nil {
+		err := unix.Symlinkat(l[1], int(dev.Fd()), l[0])
+		if err != nil && !errors.Is(err, unix.EEXIST) {
 			return fmt.Errorf("rootfs: link /dev/%s: %w", l[0], &os.PathError{Op: "symlink", Path: l[1], Err: err})
 		}
 	}
 	return nil
 }
 
-func bindDevice(root *os.File, name string) error {
-	dst, err := openMountpoint(root, name, false)
-	if err != nil {
-		return err
+// bindDevice binds the host's /dev/name into the container's /dev. The
+// node is created with one openat(2) in the fresh tmpfs, which no image
+// content or container process has touched yet; a name that a later mount
+// of the config already placed there goes the general, resolving way.
+func bindDevice(root, dev *os.File, name string) error {
+	fd, err := unix.Openat(int(dev.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	var dst *os.File
+	switch {
+	case err == nil:
+		dst = os.NewFile(uintptr(fd), "/dev/"+name)
+	case errors.Is(err, unix.EEXIST):
+		dst, err = openMountpoint(root, "/dev/"+name, false)
+		if err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("rootfs: create /dev/%s: %w", name, err)
 	}
 	defer dst.Close()
 
-	mnt, err := bindOnto(name, dst, false, deviceAttrs, 0)
+	mnt, err := bindOnto("/dev/"+name, dst, false, deviceAttrs, 0)
 	if err != nil {
-		return fmt.Errorf("rootfs: bind device %s: %w", name, err)
+		return fmt.Errorf("rootfs: bind device /dev/%s: %w", name, err)
 	}
 	return mnt.Close()
 }

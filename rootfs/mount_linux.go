@@ -41,6 +41,9 @@ func mountOne(root *os.File, m specs.Mount) error {
 	if err != nil {
 		return fmt.Errorf("rootfs: mount %s on %s: %w", m.Source, m.Destination, err)
 	}
+	if mnt == nil {
+		return nil
+	}
 	defer mnt.Close()
 
 	if p.propagation != 0 {
@@ -52,7 +55,8 @@ func mountOne(root *os.File, m specs.Mount) error {
 }
 
 // mountFS mounts a filesystem (proc, tmpfs, sysfs...) on dst and returns a
-// handle on the new mount's root.
+// handle on the new mount's root, or nil when no propagation change needs
+// one.
 func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, error) {
 	err := mount(m.Source, fdPath(dst), m.Type, p.flags, strings.Join(p.data, ","))
 	if errors.Is(err, unix.EPERM) && m.Type == "sysfs" {
@@ -61,7 +65,7 @@ func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, erro
 		return bindOnto("/sys", dst, true, unix.MOUNT_ATTR_RDONLY|unix.MOUNT_ATTR_NOSUID|
 			unix.MOUNT_ATTR_NODEV|unix.MOUNT_ATTR_NOEXEC, 0)
 	}
-	if err != nil {
+	if err != nil || p.propagation == 0 {
 		return nil, err
 	}
 	return openInRoot(root, m.Destination)

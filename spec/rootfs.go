@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 )
 
@@ -45,15 +45,15 @@ func ResolveRootfs(path string) (string, error) {
 
 // readInRootfs reads a file of the rootfs, resolving every symlink inside
 // it, so that an image whose /etc/passwd points at the host's cannot make the
-// runtime read host files.
+// runtime read host files. It runs before any container exists, so no
+// process of the container can race the walk; the last component is still
+// opened with O_NOFOLLOW.
 func readInRootfs(root, name string) ([]byte, error) {
-	h, err := pathrs.OpenInRoot(root, name)
+	p, err := securejoin.SecureJoin(root, name)
 	if err != nil {
 		return nil, err
 	}
-	defer h.Close()
-
-	f, err := pathrs.Reopen(h, unix.O_RDONLY|unix.O_CLOEXEC)
+	f, err := os.OpenFile(p, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -85,8 +85,10 @@ func runSpec(s *specs.Spec) error {
 	if err != nil {
 		return err
 	}
-	stop := p.ForwardSignals()
-	defer stop()
+	// Forwarding stays on until sandbox exits: signal.Stop would wait for
+	// the signal goroutine to idle, and a signal sent after the container
+	// is reaped goes nowhere (os.Process signals through a pidfd).
+	p.ForwardSignals()
 
 	drain := func() {}
 	if p.Pty() != nil {
@@ -94,7 +96,7 @@ func runSpec(s *specs.Spec) error {
 			return err
 		}
 	}
-	if err := p.Exec(); err != nil {
+	if err := p.AwaitExec(); err != nil {
 		drain()
 		return err
 	}
