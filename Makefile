@@ -21,13 +21,7 @@ $(ROOTFS)/bin/busybox:
 
 # The main job, with a short script whose output shows the isolation.
 demo: build rootfs
-	./$(BIN) run --drop-all --user 1000 ./$(ROOTFS) /bin/sh -c '\
-	  echo "pid $$$$ as $$(id)"; \
-	  echo "hostname $$(hostname)"; \
-	  echo "network devices: $$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " ")"; \
-	  grep -E "^(Cap(Prm|Eff|Bnd)|NoNewPrivs)" /proc/self/status; \
-	  echo "processes: $$(ls -d /proc/[0-9]* | wc -l)"; \
-	  cat /etc/shadow 2>&1 || true'
+	@bash scripts/demo.sh ./$(BIN) ./$(ROOTFS)
 
 unit:
 	$(GO) test ./caps/... ./spec/... ./rootfs/... ./namespaces/... ./internal/...
@@ -38,7 +32,7 @@ integration: build rootfs
 	SANDBOX_INTEGRATION=1 SANDBOX_BIN=$(CURDIR)/$(BIN) SANDBOX_ROOTFS=$(CURDIR)/$(ROOTFS) \
 	  $(GO) test -count=1 -timeout 20m ./integration/...
 
-test: unit integration
+test: lint unit integration
 
 bench: build rootfs
 	bash bench/startup.sh $(CURDIR)/$(BIN) $(CURDIR)/$(ROOTFS)
