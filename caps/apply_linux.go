@@ -3,6 +3,7 @@ package caps
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -105,7 +106,7 @@ func verify(want capability.Capabilities) error {
 		for c := capability.Cap(0); c <= last; c++ {
 			if got.Get(which, c) != want.Get(which, c) {
 				return fmt.Errorf("caps: %s set: the kernel kept CAP_%s in a different state than asked",
-					which, c)
+					which, strings.ToUpper(c.String()))
 			}
 		}
 	}
