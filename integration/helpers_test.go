@@ -64,6 +64,9 @@ func runBin(t *testing.T, bin, stdin string, args ...string) result {
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
+	// A process that inherited stdout must not keep Run waiting past the
+	// deadline.
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		t.Fatalf("sandbox %s: timed out", strings.Join(args, " "))
@@ -108,8 +111,7 @@ func runFails(t *testing.T, code int, want string, args ...string) {
 	}
 }
 
-// mountTable is the host's mount table, without the per-mount ids that
-// do not identify a mount across reads.
+// mountTable is the host's mount table, as /proc/self/mountinfo lists it.
 func mountTable(t *testing.T) string {
 	t.Helper()
 	data, err := os.ReadFile("/proc/self/mountinfo")

@@ -104,12 +104,11 @@ func missingInterpreter(path string) error {
 	n, _ := io.ReadFull(f, head)
 	head = head[:n]
 	if interp, ok := bytes.CutPrefix(head, []byte("#!")); ok {
+		// The kernel splits the #! line at spaces and tabs only: a
+		// carriage return stays part of the interpreter's name.
 		line, _, _ := bytes.Cut(interp, []byte("\n"))
-		fields := strings.Fields(strings.TrimLeft(string(line), " \t"))
-		name := ""
-		if len(fields) > 0 {
-			name = fields[0]
-		}
+		name, _, _ := strings.Cut(strings.TrimLeft(string(line), " \t"), " ")
+		name, _, _ = strings.Cut(name, "\t")
 		if strings.HasSuffix(name, "\r") {
 			return fmt.Errorf("%s: interpreter %q not found in the rootfs (the script has Windows line endings)", path, name)
 		}
