@@ -47,8 +47,12 @@ func Parse(name string) (capability.Cap, error) {
 			return c, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown capability %q (valid names: %s, or ALL)",
-		name, strings.Join(shortNames(), ", "))
+	return 0, unknown(name, "")
+}
+
+// unknown names the valid capabilities; more adds what a flag also takes.
+func unknown(name, more string) error {
+	return fmt.Errorf("unknown capability %q (valid names: %s%s)", name, strings.Join(shortNames(), ", "), more)
 }
 
 // Canonical returns the CAP_ name of a capability given in any accepted form.
@@ -96,6 +100,9 @@ func Resolve(dropAll bool, add, drop []string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--cap-drop: %w", err)
 	}
+	if addAll && dropEvery {
+		return nil, fmt.Errorf("ALL is both added and dropped: keep one of --cap-add ALL and --cap-drop ALL")
+	}
 	for _, a := range adds {
 		if slices.Contains(drops, a) {
 			return nil, fmt.Errorf("capability %s is both added and dropped: keep one of --cap-add and --cap-drop", a)
@@ -134,7 +141,7 @@ func canonicalList(names []string) (bool, []string, error) {
 		}
 		c, err := Canonical(n)
 		if err != nil {
-			return false, nil, err
+			return false, nil, unknown(n, ", or ALL")
 		}
 		out = append(out, c)
 	}

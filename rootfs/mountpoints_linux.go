@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"os"
+	"path"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -57,8 +58,10 @@ func createMountpoint(root *os.File, m specs.Mount) error {
 
 // coveredBy reports whether p lies below one of the mount destinations.
 func coveredBy(p string, mounts []string) bool {
+	p = path.Clean(p)
 	for _, m := range mounts {
-		if m == "/" || strings.HasPrefix(p, strings.TrimSuffix(m, "/")+"/") {
+		m = path.Clean(m)
+		if m == "/" || strings.HasPrefix(p, m+"/") {
 			return true
 		}
 	}

@@ -38,7 +38,9 @@ func ParseIDMap(s string) (specs.LinuxIDMapping, error) {
 	if n[2] == 0 {
 		return specs.LinuxIDMapping{}, fmt.Errorf("%q: size must be at least 1", s)
 	}
-	if n[0]+n[2] > 1<<32 || n[1]+n[2] > 1<<32 {
+	// Id 4294967295 is (uid_t)-1 and can never be mapped: the kernel
+	// refuses any range that reaches it.
+	if n[0]+n[2] >= 1<<32 || n[1]+n[2] >= 1<<32 {
 		return specs.LinuxIDMapping{}, fmt.Errorf("%q: the range runs past id 4294967295", s)
 	}
 	return specs.LinuxIDMapping{ContainerID: uint32(n[0]), HostID: uint32(n[1]), Size: uint32(n[2])}, nil
@@ -105,7 +107,7 @@ func SubIDStart(data []byte, name string, uid int, size uint32) (uint32, bool) {
 		}
 		start, err1 := strconv.ParseUint(f[1], 10, 32)
 		count, err2 := strconv.ParseUint(f[2], 10, 32)
-		if err1 == nil && err2 == nil && count >= uint64(size) && start+uint64(size) <= 1<<32 {
+		if err1 == nil && err2 == nil && count >= uint64(size) && start+uint64(size) < 1<<32 {
 			return uint32(start), true
 		}
 	}

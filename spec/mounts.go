@@ -126,8 +126,10 @@ func ParseTmpfs(t string) (specs.Mount, error) {
 		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", dst)
 	}
 	opts := []string{"nosuid", "nodev", "noexec", "size=65536k"}
-	if extra != "" {
-		opts = append(opts, strings.Split(extra, ",")...)
+	for _, o := range strings.Split(extra, ",") {
+		if o != "" {
+			opts = append(opts, o)
+		}
 	}
 	return specs.Mount{Destination: path.Clean(dst), Type: "tmpfs", Source: "tmpfs", Options: opts}, nil
 }

@@ -115,6 +115,10 @@ func setCapabilities(s *specs.Spec, o Options) error {
 	}
 	var added []string
 	for _, a := range o.CapAdd {
+		if strings.EqualFold(a, "ALL") {
+			added = set
+			break
+		}
 		if c, err := caps.Canonical(a); err == nil {
 			added = append(added, c)
 		}

@@ -124,13 +124,15 @@ func (id *identity) gid(s string) (uint32, error) {
 	return g.GID, nil
 }
 
-// parseNumericID reports whether s is meant as a number (it starts with a
-// digit or a sign) and, if so, whether it is a valid id.
+// parseNumericID reports whether s is a number (digits, possibly after a
+// minus sign, which is then refused) and, if so, whether it is a valid id.
+// Anything else is a name.
 func parseNumericID(kind, s string) (uint32, bool, error) {
 	if s == "" {
 		return 0, false, fmt.Errorf("empty %s", kind)
 	}
-	if !strings.ContainsAny(s[:1], "+-0123456789") {
+	digits := strings.TrimPrefix(s, "-")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
 		return 0, false, nil
 	}
 	id, ok := passwd.ParseID(s)

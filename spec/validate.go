@@ -112,7 +112,7 @@ func validateUser(s *specs.Spec) error {
 	l := s.Linux
 	if !HasNamespace(s, specs.UserNamespace) {
 		if len(l.UIDMappings) > 0 || len(l.GIDMappings) > 0 {
-			return errors.New("linux.uidMappings needs a user namespace: add user to linux.namespaces")
+			return errors.New("linux.uidMappings and linux.gidMappings need a user namespace: add user to linux.namespaces")
 		}
 		return nil
 	}
