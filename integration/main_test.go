@@ -1,0 +1,30 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"testing"
+)
+
+// hostLock serialises integration runs on one machine. The tests compare the
+// host's mount table and process list before and after each container, and
+// some tests mount on the host themselves, so two runs at once (two clones,
+// or CI beside a developer) would see each other's mounts as leaks.
+const hostLock = "/run/sandbox-integration.lock"
+
+func TestMain(m *testing.M) {
+	if os.Geteuid() == 0 {
+		f, err := os.OpenFile(hostLock, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "integration: open %s: %v\n", hostLock, err)
+			os.Exit(1)
+		}
+		// Held until the process exits; the kernel drops it then.
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			fmt.Fprintf(os.Stderr, "integration: lock %s: %v\n", hostLock, err)
+			os.Exit(1)
+		}
+	}
+	os.Exit(m.Run())
+}
