@@ -62,12 +62,14 @@ func runBin(t *testing.T, bin, stdin string, args ...string) result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdin = strings.NewReader(stdin)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	// A process that inherited stdout must not keep Run waiting past the
-	// deadline.
-	cmd.WaitDelay = 5 * time.Second
+	// Files, not pipes: a container that create leaves running keeps the
+	// caller's stdout, and a pipe would never see its end.
+	dir := t.TempDir()
+	out, errOut := createFile(t, dir, "stdout"), createFile(t, dir, "stderr")
+	cmd.Stdout, cmd.Stderr = out, errOut
 	err := cmd.Run()
+	out.Close()
+	errOut.Close()
 	if ctx.Err() != nil {
 		t.Fatalf("sandbox %s: timed out", strings.Join(args, " "))
 	}
@@ -81,7 +83,18 @@ func runBin(t *testing.T, bin, stdin string, args ...string) result {
 	} else if err != nil {
 		t.Fatalf("sandbox %s: %v", strings.Join(args, " "), err)
 	}
-	return result{stdout: out.String(), stderr: errOut.String(), code: code}
+	stdout, _ := os.ReadFile(out.Name())
+	stderr, _ := os.ReadFile(errOut.Name())
+	return result{stdout: string(stdout), stderr: string(stderr), code: code}
+}
+
+func createFile(t *testing.T, dir, name string) *os.File {
+	t.Helper()
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // runOK runs a container that must succeed and returns its stdout.

@@ -6,18 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"sandbox/caps"
 	"sandbox/rootfs"
-)
-
-// The descriptors the child inherits; see the package doc.
-const (
-	configFd = 3
-	syncFd   = 4
 )
 
 // Init is the child stage, entered when argv[1] is "init". It never
@@ -27,12 +22,16 @@ const (
 // Preconditions: the main goroutine, locked to the main thread from an
 // init function, before anything else has run.
 func Init() {
-	sync := os.NewFile(syncFd, "sync")
-	if _, err := sync.Stat(); err != nil {
+	base := -1
+	if len(os.Args) == 3 {
+		base, _ = strconv.Atoi(os.Args[2])
+	}
+	sync := os.NewFile(uintptr(base+1), "sync")
+	if _, err := sync.Stat(); base < 3 || err != nil {
 		fmt.Fprintln(os.Stderr, "sandbox: init is the container's child stage, started by sandbox itself; use `sandbox run`")
 		os.Exit(ExitSetup)
 	}
-	err := child(sync)
+	err := child(base, sync)
 	code := ExitSetup
 	var e *Error
 	if errors.As(err, &e) {
@@ -59,15 +58,17 @@ func Init() {
 //  7. Enter the working directory and find the command, both as the
 //     container user, so permissions are checked as the workload will meet
 //     them.
-//  8. Check that the parent is still there: if it died before step 6, no
-//     signal will come.
+//  8. For create: report ready and block on the exec fifo until start.
+//     Otherwise check that the parent is still there: if it died before
+//     step 6, no signal will come.
 //  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, reset
 //     signal dispositions and mask, and execve.
-func child(sync *os.File) error {
-	s, err := readConfig()
+func child(base int, sync *os.File) error {
+	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
 		return err
 	}
+	s := c.spec()
 	if err := rootfs.Prepare(s); err != nil {
 		return err
 	}
@@ -83,8 +84,10 @@ func child(sync *os.File) error {
 	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
 		return err
 	}
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-		return fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
+	if !c.Detached {
+		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+			return fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
+		}
 	}
 	if err := unix.Chdir(s.Process.Cwd); err != nil {
 		return fmt.Errorf("working directory %s: %w", s.Process.Cwd, err)
@@ -93,14 +96,18 @@ func child(sync *os.File) error {
 	if err != nil {
 		return err
 	}
-	if parentGone(sync) {
+	if c.HasFifo {
+		if err := awaitStart(sync, os.NewFile(uintptr(base+2), "exec.fifo")); err != nil {
+			return err
+		}
+	}
+	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env)
+	return execWorkload(s, path, env, base)
 }
 
-func readConfig() (*specs.Spec, error) {
-	f := os.NewFile(configFd, "config")
+func readConfig(f *os.File) (*childConfig, error) {
 	defer f.Close()
 	data, err := io.ReadAll(f)
 	if err != nil {
@@ -110,7 +117,7 @@ func readConfig() (*specs.Spec, error) {
 	if err := json.Unmarshal(data, &c); err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return c.spec(), nil
+	return &c, nil
 }
 
 // parentGone reports whether the parent closed its end of the sync socket,
@@ -122,14 +129,35 @@ func parentGone(sync *os.File) bool {
 	return err == nil && n > 0 && fds[0].Revents&(unix.POLLHUP|unix.POLLRDHUP) != 0
 }
 
+// awaitStart tells the parent that only the exec is left, then blocks
+// until start opens the exec fifo for reading, and tells it so with one
+// byte. The fifo is reached through the descriptor the parent opened: its
+// path is outside the container.
+func awaitStart(sync, fifo *os.File) error {
+	if err := send(sync, message{Type: msgReady}, nil); err != nil {
+		return err
+	}
+	w, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fifo.Fd()), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	fifo.Close()
+	if err != nil {
+		return fmt.Errorf("open the exec fifo: %w", err)
+	}
+	defer w.Close()
+	if _, err := w.Write([]byte{0}); err != nil {
+		return fmt.Errorf("exec fifo: %w", err)
+	}
+	return nil
+}
+
 // execWorkload is step 9 of child. On success it does not return.
-func execWorkload(s *specs.Spec, path string, env []string) error {
+func execWorkload(s *specs.Spec, path string, env []string, base int) error {
 	if s.Process.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
 		}
 	}
-	if err := closeOnExecFrom(3); err != nil {
+	// Preserved descriptors, 3 up to base, stay open for the workload.
+	if err := closeOnExecFrom(base); err != nil {
 		return err
 	}
 	if err := resetSignals(); err != nil {

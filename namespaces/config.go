@@ -16,6 +16,9 @@ type childConfig struct {
 	Hostname string        `json:"hostname,omitempty"`
 	Process  childProcess  `json:"process"`
 	Linux    childLinux    `json:"linux"`
+
+	Detached bool `json:"detached,omitempty"` // see Options
+	HasFifo  bool `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
 }
 
 type childProcess struct {

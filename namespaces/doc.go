@@ -13,16 +13,23 @@
 //
 // # Protocol
 //
-// The child inherits exactly these descriptors:
+// The child inherits exactly these descriptors, where N is the number of
+// descriptors preserved for the workload (--preserve-fds) and argv[2] is
+// 3+N:
 //
-//	0, 1, 2  the container's stdio (the parent's own, or nothing for a tty)
-//	3        the read end of a pipe carrying the config as JSON, closed after it
-//	4        one end of a SOCK_SEQPACKET socket pair: the sync socket
+//	0, 1, 2     the container's stdio (the parent's own, or nothing for a tty)
+//	3 .. 2+N    descriptors the workload keeps
+//	3+N         the read end of a pipe carrying the config as JSON
+//	4+N         one end of a SOCK_SEQPACKET socket pair: the sync socket
+//	5+N         for create only: an O_PATH descriptor of the exec fifo
 //
 // The environment carries nothing: the workload's environment comes from the
 // config only. Over the sync socket, one JSON message per packet:
 //
 //	child -> parent  {"type":"pty"}           with the pty master as SCM_RIGHTS
+//	child -> parent  {"type":"ready"}         create only: all but the exec is
+//	                                          done; the child now blocks on the
+//	                                          exec fifo until start opens it
 //	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
 //
 // The sync socket is close-on-exec, so a successful execve closes it: end of

@@ -20,6 +20,7 @@ type message struct {
 const (
 	msgError = "error"
 	msgPty   = "pty"
+	msgReady = "ready"
 )
 
 // maxMessage bounds a packet; an error text is the largest message.

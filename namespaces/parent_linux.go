@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -52,6 +53,24 @@ type Stdio struct {
 	In, Out, Err *os.File
 }
 
+// Options say how a container is launched, beyond its config.
+type Options struct {
+	Stdio Stdio
+
+	// Detached leaves the container running after the calling sandbox
+	// exits, as create does: no parent-death signal, and the child does
+	// not check for its parent before the exec.
+	Detached bool
+
+	// ExecFifo, when set, is a fifo that the child opens for writing once
+	// everything but the exec is done. The open blocks until start opens
+	// it for reading; only then does the workload run.
+	ExecFifo string
+
+	// PreserveFDs are extra descriptors the workload inherits, as 3, 4...
+	PreserveFDs []*os.File
+}
+
 // Process is a container whose child stage runs, from Start until Wait.
 type Process struct {
 	cmd  *exec.Cmd
@@ -69,12 +88,12 @@ type Process struct {
 // sends the child's parent-death signal when the thread that forked it
 // exits (golang/go#27505), so that thread must live as long as the
 // container. Call it from the goroutine that will call Wait.
-func Start(s *specs.Spec, stdio Stdio) (*Process, error) {
-	p, err := start(s, stdio)
+func Start(s *specs.Spec, o Options) (*Process, error) {
+	p, err := start(s, o)
 	return p, setupError(err)
 }
 
-func start(s *specs.Spec, stdio Stdio) (*Process, error) {
+func start(s *specs.Spec, o Options) (*Process, error) {
 	if err := spec.Validate(s); err != nil {
 		return nil, err
 	}
@@ -90,7 +109,17 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 			return nil, err
 		}
 	}
-	config, err := json.Marshal(newChildConfig(s))
+	var fifo *os.File
+	if o.ExecFifo != "" {
+		if fifo, err = os.OpenFile(o.ExecFifo, unix.O_PATH|unix.O_CLOEXEC, 0); err != nil {
+			return nil, fmt.Errorf("exec fifo: %w", err)
+		}
+		defer fifo.Close()
+	}
+	c := newChildConfig(s)
+	c.Detached = o.Detached
+	c.HasFifo = fifo != nil
+	config, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +143,10 @@ func start(s *specs.Spec, stdio Stdio) (*Process, error) {
 		sent <- err
 	}()
 
-	cmd := childCommand(s, flags, stdio, configR, childSock)
-	runtime.LockOSThread()
+	cmd := childCommand(s, flags, o, configR, childSock, fifo)
+	if !o.Detached {
+		runtime.LockOSThread()
+	}
 	err = cmd.Start()
 	configR.Close()
 	childSock.Close()
@@ -143,23 +174,29 @@ func socketPair() (*os.File, *os.File, error) {
 	return os.NewFile(uintptr(fds[0]), "sync-parent"), os.NewFile(uintptr(fds[1]), "sync-child"), nil
 }
 
-// childCommand is the re-exec of our own binary as the child stage.
-func childCommand(s *specs.Spec, flags uintptr, stdio Stdio, config, sync *os.File) *exec.Cmd {
+// childCommand is the re-exec of our own binary as the child stage. The
+// preserved descriptors come first, from 3, so they need not move; the
+// child's own follow, and argv[2] says where they start.
+func childCommand(s *specs.Spec, flags uintptr, o Options, config, sync, fifo *os.File) *exec.Cmd {
+	files := append(append([]*os.File{}, o.PreserveFDs...), config, sync)
+	if fifo != nil {
+		files = append(files, fifo)
+	}
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
-		Args: []string{"sandbox", "init"},
+		Args: []string{"sandbox", "init", strconv.Itoa(3 + len(o.PreserveFDs))},
 		// The child stage is short-lived: one thread of Go work, no GC.
-		Env:        []string{"GOMAXPROCS=1", "GOGC=off"},
-		ExtraFiles: []*os.File{config, sync},
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: flags,
-			// If sandbox dies, so does the container (B20). The child arms
-			// it again after its uid changes, which clears it.
-			Pdeathsig: unix.SIGKILL,
-		},
+		Env:         []string{"GOMAXPROCS=1", "GOGC=off"},
+		ExtraFiles:  files,
+		SysProcAttr: &syscall.SysProcAttr{Cloneflags: flags},
+	}
+	if !o.Detached {
+		// If sandbox dies, so does the container (B20). The child arms it
+		// again after its uid changes, which clears it.
+		cmd.SysProcAttr.Pdeathsig = unix.SIGKILL
 	}
 	if !s.Process.Terminal {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = stdio.In, stdio.Out, stdio.Err
+		cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdio.In, o.Stdio.Out, o.Stdio.Err
 	}
 	if flags&unix.CLONE_NEWUSER != 0 {
 		cmd.SysProcAttr.UidMappings = sysMaps(s.Linux.UIDMappings)
@@ -220,6 +257,37 @@ func (p *Process) childDied() error {
 	return fmt.Errorf("the container's child stage died during setup: %v", err)
 }
 
+// AwaitReady returns once a child launched with an ExecFifo has done all
+// but the exec and blocks on the fifo. On error the child is gone.
+func (p *Process) AwaitReady() error {
+	m, _, err := receive(p.sync)
+	switch {
+	case errors.Is(err, io.EOF):
+		err = p.childDied()
+	case err == nil && m.Type == msgError:
+		err = &Error{Code: m.Code, Err: errors.New(m.Error)}
+	case err == nil && m.Type != msgReady:
+		err = fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	if err != nil {
+		p.abort()
+		return setupError(err)
+	}
+	if err := <-p.sent; err != nil {
+		p.abort()
+		return setupError(fmt.Errorf("send config to the child: %w", err))
+	}
+	p.sent <- nil
+	return nil
+}
+
+// Release lets go of a detached container: the caller exits, and the
+// container's init is reparented (to the caller's subreaper, or init).
+func (p *Process) Release() {
+	p.sync.Close()
+	p.cmd.Process.Release()
+}
+
 // AwaitExec returns once the child has exec'd the workload: the sync socket
 // closes on a successful execve(2), or carries the error. On error the child
 // is gone and nothing of the container remains.
@@ -254,6 +322,9 @@ func (p *Process) abort() {
 	}
 	<-p.sent
 }
+
+// Kill kills the child and reaps it: the container is gone.
+func (p *Process) Kill() { p.abort() }
 
 // Pid is the container process's PID on the host.
 func (p *Process) Pid() int { return p.cmd.Process.Pid }

@@ -2,6 +2,7 @@ package rootfs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -119,4 +120,16 @@ func propagationName(f uintptr) string {
 		}
 	}
 	return fmt.Sprintf("%#x", f)
+}
+
+// MountOptions lists the mount options this runtime understands; any other
+// option is passed to the filesystem as data.
+func MountOptions() []string {
+	out := []string{"bind", "rbind", "defaults"}
+	for o := range flagOptions {
+		out = append(out, o)
+	}
+	out = append(out, propagationNames...)
+	slices.Sort(out)
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
 	"sandbox/namespaces"
@@ -43,12 +44,24 @@ func newApp() *cli.App {
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true,
 		OnUsageError:              usageErrorHandler,
-		Commands:                  []*cli.Command{runCommand()},
+		Flags:                     globalFlags(),
+		Before:                    setupLog,
+		Commands: []*cli.Command{
+			runCommand(), createCommand(), startCommand(), stateCommand(), killCommand(),
+			deleteCommand(), listCommand(), psCommand(), featuresCommand(), specCommand(),
+		},
 	}
 }
 
-// version is set at build time by the Makefile.
-var version = "dev"
+// version and commit are set at build time by the Makefile.
+var version, commit = "dev", "unknown"
+
+func init() {
+	cli.VersionPrinter = func(c *cli.Context) {
+		fmt.Printf("sandbox version %s\ncommit: %s\nspec: %s\ngo: %s\n",
+			version, commit, specs.Version, runtime.Version())
+	}
+}
 
 // exitError carries the workload's own exit status out of a command.
 type exitError int
@@ -76,6 +89,7 @@ func exitCode(err error) int {
 		return int(code)
 	case errors.As(err, &nsErr):
 		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+		logError(err)
 		return nsErr.Code
 	}
 	var usage usageError
@@ -84,5 +98,6 @@ func exitCode(err error) int {
 	} else {
 		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
 	}
+	logError(err)
 	return namespaces.ExitSetup
 }

@@ -9,19 +9,23 @@ import (
 
 	"sandbox/namespaces"
 	"sandbox/spec"
+	"sandbox/state"
 )
 
 func runCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "run",
 		Usage:     "run COMMAND as PID 1 of a new container on ROOTFS, and exit with its status",
-		ArgsUsage: "ROOTFS COMMAND [ARG...]",
+		ArgsUsage: "ROOTFS COMMAND [ARG...] | --bundle DIR ID",
 		Description: `Without flags the container gets new pid, network (loopback only), mount, uts
 and ipc namespaces, Docker's default capability set, no_new_privs, and runs as
 root: without --userns that is root of the host, held in only by namespaces and
 capabilities. Exit status: the command's own, 128+N when signal N killed it,
-125 when sandbox failed, 126 when the command cannot run, 127 when it is missing.`,
-		Flags: []cli.Flag{
+125 when sandbox failed, 126 when the command cannot run, 127 when it is missing.
+
+With --bundle DIR and one argument, the container ID, it runs an OCI bundle
+instead, as runc run does: create, start, wait, delete.`,
+		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "drop-all", Usage: "empty every capability set, bounding included"},
 			&cli.StringSliceFlag{Name: "cap-add", Usage: "add capability `NAME` (NET_RAW, net_raw, CAP_NET_RAW or ALL)"},
 			&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop capability `NAME` (or ALL)"},
@@ -40,13 +44,17 @@ capabilities. Exit status: the command's own, 128+N when signal N killed it,
 			&cli.BoolFlag{Name: "allow-privilege-escalation",
 				Usage: "leave no_new_privs off, so setuid and file-capability programs work"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the container a terminal"},
-		},
+			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "with --bundle: start the container and return"},
+		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
 	}
 }
 
 func runAction(c *cli.Context) error {
+	if isBundleRun(c) {
+		return runBundle(c)
+	}
 	args := c.Args().Slice()
 	if len(args) == 0 {
 		return usageError{errors.New("run needs a rootfs and a command: sandbox run [flags] ROOTFS COMMAND [ARG...]")}
@@ -78,10 +86,14 @@ func runAction(c *cli.Context) error {
 	return runSpec(s)
 }
 
+func stdio() namespaces.Stdio {
+	return namespaces.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}
+}
+
 // runSpec starts the container, relays signals and the terminal, and
 // returns the workload's exit status.
 func runSpec(s *specs.Spec) error {
-	p, err := namespaces.Start(s, namespaces.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr})
+	p, err := namespaces.Start(s, namespaces.Options{Stdio: stdio()})
 	if err != nil {
 		return err
 	}
@@ -106,4 +118,19 @@ func runSpec(s *specs.Spec) error {
 		return err
 	}
 	return exitError(code)
+}
+
+// isBundleRun tells `run --bundle DIR ID` (or runc's `run ID`, with the
+// bundle in the working directory) from `run ROOTFS COMMAND`: a container
+// id cannot hold a slash, and a lone argument naming a directory is a
+// rootfs whose command is missing.
+func isBundleRun(c *cli.Context) bool {
+	if c.IsSet("bundle") {
+		return true
+	}
+	if c.NArg() != 1 || state.ValidateID(c.Args().First()) != nil {
+		return false
+	}
+	fi, err := os.Stat(c.Args().First())
+	return err != nil || !fi.IsDir()
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+
+	"sandbox/container"
+)
+
+func killCommand() *cli.Command {
+	return &cli.Command{
+		Name:         "kill",
+		Usage:        "send a signal (default SIGTERM) to a container's init",
+		ArgsUsage:    "ID [SIGNAL]",
+		OnUsageError: usageErrorHandler,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "signal every process of the container"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() < 1 || c.NArg() > 2 {
+				return usageError{fmt.Errorf("kill needs a container id and at most one signal")}
+			}
+			sig := unix.SIGTERM
+			if c.NArg() == 2 {
+				var err error
+				if sig, err = parseSignal(c.Args().Get(1)); err != nil {
+					return err
+				}
+			}
+			return container.Kill(store(c), c.Args().First(), sig, c.Bool("all"))
+		},
+	}
+}
+
+// parseSignal reads a signal as a number, or a name with or without SIG,
+// in any case: 9, KILL, sigkill, SIGRTMIN+3.
+func parseSignal(s string) (unix.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, fmt.Errorf("signal %s is out of range: use 1 to 64", s)
+		}
+		return unix.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	if rest, ok := strings.CutPrefix(name, "SIGRTMIN+"); ok {
+		if n, err := strconv.Atoi(rest); err == nil && n >= 0 && 34+n <= 64 {
+			return unix.Signal(34 + n), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown signal %q: give a number or a name such as TERM, KILL or SIGHUP", s)
+}

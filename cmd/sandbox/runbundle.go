@@ -1,0 +1,61 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"sandbox/container"
+	"sandbox/spec"
+)
+
+// runBundle is `run --bundle DIR ID`: create, start, wait for the
+// workload, delete; with --detach, create and start only.
+func runBundle(c *cli.Context) error {
+	id, err := oneID(c)
+	if err != nil {
+		return err
+	}
+	o, err := createOptions(c)
+	if err != nil {
+		return err
+	}
+	o.Foreground = !c.Bool("detach")
+	s, err := spec.Load(o.Bundle)
+	if err != nil {
+		return err
+	}
+	warnIgnored(s)
+	st := store(c)
+	p, err := container.Create(st, id, s, o)
+	if err != nil {
+		return err
+	}
+	if err := writePidFile(c.String("pid-file"), p.Pid()); err != nil {
+		p.Kill()
+		st.Remove(id)
+		return err
+	}
+	if c.Bool("detach") {
+		p.Release()
+		return container.Start(st, id)
+	}
+	defer container.Delete(st, id, true)
+
+	p.ForwardSignals()
+	drain := func() {}
+	if p.Pty() != nil && o.ConsoleSocket == "" {
+		if drain, err = p.AttachTerminal(stdio().In, stdio().Out); err != nil {
+			p.Kill()
+			return err
+		}
+	}
+	if err := container.Start(st, id); err != nil {
+		p.Kill()
+		return err
+	}
+	code, err := p.Wait()
+	drain()
+	if err != nil {
+		return err
+	}
+	return exitError(code)
+}

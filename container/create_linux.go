@@ -1,0 +1,92 @@
+package container
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"strconv"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/namespaces"
+	"sandbox/state"
+)
+
+// CreateOptions are create's settings beyond the config.
+type CreateOptions struct {
+	Bundle      string
+	Stdio       namespaces.Stdio
+	PreserveFDs []*os.File
+
+	// ConsoleSocket receives the pty master when the config asks for a
+	// terminal (process.terminal).
+	ConsoleSocket string
+
+	// Foreground keeps the container tied to the calling process, as
+	// `run --bundle` does: it dies if sandbox dies.
+	Foreground bool
+}
+
+// Create sets up container id from s and leaves its init waiting for
+// Start. On error nothing remains: no process, no mount, no state.
+func Create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*namespaces.Process, error) {
+	lock, err := store.Create(id)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+
+	p, err := create(store, id, s, o)
+	if err != nil {
+		store.Remove(id)
+		return nil, err
+	}
+	return p, nil
+}
+
+func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*namespaces.Process, error) {
+	if s.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
+		return nil, fmt.Errorf("process.terminal is set: give --console-socket to receive the terminal, or --detach=false")
+	}
+	p, err := namespaces.Start(s, namespaces.Options{
+		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.Pty() != nil && o.ConsoleSocket != "" {
+		if err := sendConsole(o.ConsoleSocket, p.Pty()); err != nil {
+			p.Kill()
+			return nil, err
+		}
+	}
+	if err := p.AwaitReady(); err != nil {
+		return nil, err
+	}
+
+	c := &state.Container{
+		ID: id, Bundle: o.Bundle, Pid: p.Pid(), Created: time.Now(),
+		Owner: owner(), Annotations: s.Annotations,
+	}
+	start, ok := state.StartTime(c.Pid)
+	if !ok {
+		p.Kill()
+		return nil, fmt.Errorf("container %s: its init died during create", id)
+	}
+	c.InitStart = start
+	if err := store.Save(c); err != nil {
+		p.Kill()
+		return nil, err
+	}
+	return p, nil
+}
+
+// owner is the name of the user that created the container.
+func owner() string {
+	uid := strconv.Itoa(os.Geteuid())
+	if u, err := user.LookupId(uid); err == nil {
+		return u.Username
+	}
+	return uid
+}

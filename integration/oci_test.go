@@ -1,0 +1,329 @@
+package integration
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// bundle makes an OCI bundle from `sandbox spec` whose process runs args,
+// with the test rootfs bound in as its rootfs, and a state root for it.
+func bundle(t *testing.T, args ...string) (dir, root string) {
+	t.Helper()
+	bin, rootfs := env(t)
+	dir = t.TempDir()
+	if out, err := exec.Command(bin, "spec", "--bundle", dir).CombinedOutput(); err != nil {
+		t.Fatalf("sandbox spec: %v: %s", err, out)
+	}
+	editConfig(t, dir, func(c map[string]any) {
+		c["root"] = map[string]any{"path": rootfs, "readonly": true}
+		p := c["process"].(map[string]any)
+		p["args"] = args
+		p["terminal"] = false
+	})
+	return dir, filepath.Join(t.TempDir(), "state")
+}
+
+func editConfig(t *testing.T, dir string, edit func(map[string]any)) {
+	t.Helper()
+	path := filepath.Join(dir, "config.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c map[string]any
+	if err := json.Unmarshal(data, &c); err != nil {
+		t.Fatal(err)
+	}
+	edit(c)
+	if data, err = json.Marshal(c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// oci runs `sandbox --root root args...`.
+func oci(t *testing.T, root string, args ...string) result {
+	t.Helper()
+	return sandbox(t, "", append([]string{"--root", root}, args...)...)
+}
+
+func ociOK(t *testing.T, root string, args ...string) string {
+	t.Helper()
+	r := oci(t, root, args...)
+	if r.code != 0 {
+		t.Fatalf("sandbox %s: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
+	}
+	return r.stdout
+}
+
+type ociState struct {
+	Version string `json:"ociVersion"`
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Pid     int    `json:"pid"`
+	Bundle  string `json:"bundle"`
+	Created string `json:"created"`
+	Owner   string `json:"owner"`
+}
+
+func stateOf(t *testing.T, root, id string) ociState {
+	t.Helper()
+	var st ociState
+	if err := json.Unmarshal([]byte(ociOK(t, root, "state", id)), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// waitStatus waits for container id to reach status.
+func waitStatus(t *testing.T, root, id, status string) ociState {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := stateOf(t, root, id)
+		if st.Status == status {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("container %s: status %s, want %s", id, st.Status, status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", "echo $$ > /dev/null; sleep 1000")
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	ociOK(t, root, "create", "--bundle", dir, "--pid-file", pidFile, "ctr")
+
+	st := stateOf(t, root, "ctr")
+	if st.Status != "created" || st.ID != "ctr" || st.Bundle != dir || st.Version == "" || st.Owner != "root" {
+		t.Fatalf("after create: got %+v", st)
+	}
+	if b, _ := os.ReadFile(pidFile); string(b) != strconv.Itoa(st.Pid) {
+		t.Errorf("pid file: got %q, want %d", b, st.Pid)
+	}
+	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sandbox\x00init") {
+		t.Errorf("created init runs %q, want the child stage waiting for start", cmd)
+	}
+
+	oci(t, root, "start", "ctr")
+	st = waitStatus(t, root, "ctr", "running")
+	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sleep") {
+		t.Errorf("running init is %q, want the workload", cmd)
+	}
+	if r := oci(t, root, "start", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "only a created container can be started") {
+		t.Errorf("second start: got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	if r := oci(t, root, "delete", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "is running") {
+		t.Errorf("delete of a running container: got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	if pids := ociOK(t, root, "ps", "--format", "json", "ctr"); strings.TrimSpace(pids) == "[]" {
+		t.Errorf("ps: got no processes")
+	}
+
+	ociOK(t, root, "kill", "ctr", "KILL")
+	waitStatus(t, root, "ctr", "stopped")
+	if st := stateOf(t, root, "ctr"); st.Pid != 0 {
+		t.Errorf("stopped container reports pid %d, want none", st.Pid)
+	}
+	ociOK(t, root, "delete", "ctr")
+	if r := oci(t, root, "state", "ctr"); r.code == 0 {
+		t.Errorf("state after delete: got %q, want an error", r.stdout)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("state root holds %d entries after delete, want none", len(entries))
+	}
+}
+
+func TestDeleteForce(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	ociOK(t, root, "run", "--detach", "--bundle", dir, "busy")
+	pid := waitStatus(t, root, "busy", "running").Pid
+	ociOK(t, root, "delete", "--force", "busy")
+	if _, ok := aliveStart(pid); ok {
+		t.Errorf("init %d still alive after delete --force", pid)
+	}
+	ociOK(t, root, "delete", "--force", "never-existed")
+	if r := oci(t, root, "delete", "never-existed"); r.code == 0 {
+		t.Errorf("delete of an unknown id without --force: got exit 0")
+	}
+}
+
+func aliveStart(pid int) (string, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", false
+	}
+	f := strings.Fields(string(b)[strings.LastIndexByte(string(b), ')')+1:])
+	return f[0], f[0] != "Z"
+}
+
+func TestRunBundle(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", "echo from-bundle; exit 3")
+	r := oci(t, root, "run", "--bundle", dir, "one")
+	if r.code != 3 || r.stdout != "from-bundle\n" {
+		t.Errorf("run --bundle: got exit %d, stdout %q; want 3 and the workload's output", r.code, r.stdout)
+	}
+	if list := ociOK(t, root, "list", "--format", "json"); strings.TrimSpace(list) != "[]" {
+		t.Errorf("run left a container behind: %s", list)
+	}
+}
+
+func TestSignalAndKillAll(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", `trap "exit 7" TERM; sleep 1000 & wait`)
+	ociOK(t, root, "run", "--detach", "--bundle", dir, "k")
+	waitStatus(t, root, "k", "running")
+	ociOK(t, root, "kill", "--all", "k", "9")
+	waitStatus(t, root, "k", "stopped")
+	ociOK(t, root, "delete", "k")
+	for _, bad := range []string{"NOPE", "0", "65"} {
+		ociOK(t, root, "run", "--detach", "--bundle", dir, "k"+bad)
+		if r := oci(t, root, "kill", "k"+bad, bad); r.code == 0 {
+			t.Errorf("kill with signal %q: got exit 0", bad)
+		}
+		ociOK(t, root, "delete", "--force", "k"+bad)
+	}
+}
+
+func TestCreateBadInput(t *testing.T) {
+	dir, root := bundle(t, "true")
+	ociOK(t, root, "create", "--bundle", dir, "dup")
+	defer oci(t, root, "delete", "--force", "dup")
+	before := stateOf(t, root, "dup")
+	write := func(t *testing.T, content string) string {
+		d := t.TempDir()
+		os.WriteFile(filepath.Join(d, "config.json"), []byte(content), 0o644)
+		return d
+	}
+	for _, tc := range []struct {
+		name, want string
+		args       []string
+	}{
+		{"duplicate id", "container dup: container already exists", []string{"create", "--bundle", dir, "dup"}},
+		{"bad id", "container id", []string{"create", "--bundle", dir, "../escape"}},
+		{"no config.json", "has no config.json", []string{"create", "--bundle", t.TempDir(), "x1"}},
+		{"not JSON", "not valid JSON at line 1", []string{"create", "--bundle", write(t, "{oops"), "x2"}},
+		{"wrong type", "field process.args", []string{"create", "--bundle", write(t, `{"ociVersion":"1.0.2","process":{"args":"sh"}}`), "x3"}},
+		{"unsupported version", "ociVersion 2.0.0 is not supported", []string{"create", "--bundle", write(t, `{"ociVersion":"2.0.0"}`), "x4"}},
+		{"unknown id", "container nope: container does not exist", []string{"start", "nope"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := oci(t, root, tc.args...)
+			if r.code == 0 || !strings.Contains(r.stderr, tc.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("got exit %d, stderr %q; want one line with %q", r.code, r.stderr, tc.want)
+			}
+		})
+	}
+	if after := stateOf(t, root, "dup"); after != before {
+		t.Errorf("the failed duplicate create changed the first container: %+v -> %+v", before, after)
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		t.Errorf("state root holds %d entries, want only dup's", len(entries))
+	}
+}
+
+func TestConcurrentCreateDelete(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			bin, _ := env(t)
+			for _, args := range [][]string{{"create", "--bundle", dir, id}, {"delete", "--force", id}} {
+				cmd := exec.Command(bin, append([]string{"--root", root}, args...)...)
+				if err := cmd.Run(); err != nil { // no stdio: the container keeps none open
+					errs <- fmt.Sprintf("%s %s: %v", args[0], id, err)
+				}
+			}
+		}(fmt.Sprintf("c%d", i))
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("%d entries left in the state root", len(entries))
+	}
+	noProcess(t, "sandbox\x00init")
+}
+
+func TestPreserveFDs(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", "echo through-fd3 >&3")
+	bin, _ := env(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--root", root, "run", "--preserve-fds", "1", "--bundle", dir, "fds")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	w.Close()
+	buf := make([]byte, 64)
+	n, _ := r.Read(buf)
+	if string(buf[:n]) != "through-fd3\n" {
+		t.Errorf("got %q through the preserved descriptor", buf[:n])
+	}
+}
+
+func TestConsoleSocket(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", "tty; sleep 1000")
+	editConfig(t, dir, func(c map[string]any) { c["process"].(map[string]any)["terminal"] = true })
+	sock := filepath.Join(t.TempDir(), "console.sock")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got := make(chan *os.File, 1)
+	go func() {
+		conn, err := l.AcceptUnix()
+		if err != nil {
+			got <- nil
+			return
+		}
+		defer conn.Close()
+		buf, oob := make([]byte, 64), make([]byte, unix.CmsgSpace(4))
+		_, oobn, _, _, err := conn.ReadMsgUnix(buf, oob)
+		msgs, _ := unix.ParseSocketControlMessage(oob[:oobn])
+		if err != nil || len(msgs) != 1 {
+			got <- nil
+			return
+		}
+		fds, _ := unix.ParseUnixRights(&msgs[0])
+		got <- os.NewFile(uintptr(fds[0]), "master")
+	}()
+	ociOK(t, root, "create", "--console-socket", sock, "--bundle", dir, "tty")
+	defer oci(t, root, "delete", "--force", "tty")
+	master := <-got
+	if master == nil {
+		t.Fatal("no pty master arrived on the console socket")
+	}
+	defer master.Close()
+	ociOK(t, root, "start", "tty")
+	master.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 64)
+	n, _ := master.Read(buf)
+	if !strings.HasPrefix(string(buf[:n]), "/dev/pts/0") {
+		t.Errorf("the container's tty: got %q, want /dev/pts/0", buf[:n])
+	}
+}
