@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,6 +20,23 @@ var ErrNotExist = errors.New("container does not exist")
 
 // ErrExist is returned by Create for an id that is taken.
 var ErrExist = errors.New("container already exists")
+
+// idError is a sentinel about one container id; it reads as one sentence.
+type idError struct {
+	id   string
+	err  error
+	hint string
+}
+
+func (e *idError) Error() string {
+	return fmt.Sprintf("container %s %s: %s", e.id, strings.TrimPrefix(e.err.Error(), "container "), e.hint)
+}
+
+func (e *idError) Unwrap() error { return e.err }
+
+func notExist(id string) error {
+	return &idError{id, ErrNotExist, "see `sandbox list` for the containers under this --root"}
+}
 
 // Container is the record of one container.
 type Container struct {
@@ -70,7 +88,7 @@ func (s *Store) Create(id string) (*Lock, error) {
 	}
 	if err := os.Mkdir(s.Dir(id), 0o700); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("container %s: %w", id, ErrExist)
+			return nil, &idError{id, ErrExist, "choose another id, or delete the old container"}
 		}
 		return nil, fmt.Errorf("state: %w", err)
 	}
@@ -79,10 +97,18 @@ func (s *Store) Create(id string) (*Lock, error) {
 		os.RemoveAll(s.Dir(id))
 		return nil, err
 	}
-	if err := unix.Mkfifo(s.FifoPath(id), 0o600); err != nil {
+	// Writable by all: the init opens it after taking the workload's
+	// identity, which may be any uid, or an unmapped one in a user
+	// namespace, and it reopens an O_PATH descriptor, so it never walks
+	// the 0700 directory that keeps every other process away from it.
+	err = unix.Mkfifo(s.FifoPath(id), 0o622)
+	if err == nil {
+		err = unix.Chmod(s.FifoPath(id), 0o622) // past the umask
+	}
+	if err != nil {
 		l.Unlock()
 		os.RemoveAll(s.Dir(id))
-		return nil, fmt.Errorf("state: %w", &os.PathError{Op: "mkfifo", Path: s.FifoPath(id), Err: err})
+		return nil, fmt.Errorf("state: %w", &os.PathError{Op: "make the exec fifo", Path: s.FifoPath(id), Err: err})
 	}
 	return l, nil
 }
@@ -99,7 +125,7 @@ func (s *Store) Lock(id string) (*Lock, error) {
 	}
 	dir, err := os.Open(s.Dir(id))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("container %s: %w", id, ErrNotExist)
+		return nil, notExist(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
@@ -118,11 +144,37 @@ func (l *Lock) Unlock() {
 
 // Save writes c's record atomically.
 func (s *Store) Save(c *Container) error {
-	data, err := json.MarshalIndent(c, "", "\t")
+	return s.writeJSON(c.ID, "state.json", c)
+}
+
+// SaveConfig keeps the container's config beside its record, so that exec
+// and update act on the config it was created from, whatever happens to
+// the bundle afterwards.
+func (s *Store) SaveConfig(id string, spec *specs.Spec) error {
+	return s.writeJSON(id, "config.json", spec)
+}
+
+// LoadConfig reads the config kept by SaveConfig.
+func (s *Store) LoadConfig(id string) (*specs.Spec, error) {
+	data, err := os.ReadFile(filepath.Join(s.Dir(id), "config.json"))
+	if err != nil {
+		return nil, fmt.Errorf("state: config of %s: %w", id, err)
+	}
+	var spec specs.Spec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		return nil, fmt.Errorf("state: %s/config.json: %w", s.Dir(id), err)
+	}
+	return &spec, nil
+}
+
+// writeJSON replaces file name of container id with v, atomically: a
+// reader sees the old file or the new one, never a part.
+func (s *Store) writeJSON(id, name string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.Dir(c.ID), ".state-*")
+	tmp, err := os.CreateTemp(s.Dir(id), "."+name+"-*")
 	if err != nil {
 		return fmt.Errorf("state: %w", err)
 	}
@@ -131,11 +183,11 @@ func (s *Store) Save(c *Container) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(s.Dir(c.ID), "state.json"))
+		err = os.Rename(tmp.Name(), filepath.Join(s.Dir(id), name))
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return fmt.Errorf("state: save %s: %w", c.ID, err)
+		return fmt.Errorf("state: save %s of %s: %w", name, id, err)
 	}
 	return nil
 }
@@ -149,7 +201,7 @@ func (s *Store) Load(id string) (*Container, error) {
 	}
 	data, err := os.ReadFile(filepath.Join(s.Dir(id), "state.json"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("container %s: %w", id, ErrNotExist)
+		return nil, notExist(id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
