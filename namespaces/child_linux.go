@@ -15,9 +15,14 @@ import (
 	"sandbox/rootfs"
 )
 
-// Init is the child stage, entered when argv[1] is "init". It never
-// returns: it execs the workload or reports its error to the parent and
-// exits.
+// IsChild reports whether this process is a child stage that Start or Exec
+// started: argv[1] is "init" or "exec-init".
+func IsChild() bool {
+	return len(os.Args) > 1 && (os.Args[1] == "init" || os.Args[1] == "exec-init")
+}
+
+// Init is the child stage, entered when IsChild. It never returns: it execs
+// the workload or reports its error to the parent and exits.
 //
 // Preconditions: the main goroutine, locked to the main thread from an
 // init function, before anything else has run.
@@ -31,7 +36,12 @@ func Init() {
 		fmt.Fprintln(os.Stderr, "sandbox: init is the container's child stage, started by sandbox itself; use `sandbox run`")
 		os.Exit(ExitSetup)
 	}
-	err := child(base, sync)
+	var err error
+	if os.Args[1] == "exec-init" {
+		err = joined(base, sync)
+	} else {
+		err = child(base, sync)
+	}
 	code := ExitSetup
 	var e *Error
 	if errors.As(err, &e) {
@@ -76,23 +86,11 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	if s.Process.Terminal {
-		if err := setupTerminal(sync); err != nil {
+		if err := setupTerminal(sync, true); err != nil {
 			return err
 		}
 	}
-	env := withHome(s.Process.Env, s.Process.User.UID)
-	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
-		return err
-	}
-	if !c.Detached {
-		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-			return fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
-		}
-	}
-	if err := unix.Chdir(s.Process.Cwd); err != nil {
-		return fmt.Errorf("working directory %s: %w", s.Process.Cwd, err)
-	}
-	path, err := lookPath(s.Process.Args[0], env)
+	env, path, err := becomeWorkload(s, c.Detached)
 	if err != nil {
 		return err
 	}
@@ -105,6 +103,49 @@ func child(base int, sync *os.File) error {
 		os.Exit(ExitSetup)
 	}
 	return execWorkload(s, path, env, base)
+}
+
+// joined is the child stage of Exec, already inside the container's
+// namespaces (see package nsenter) and so past step 1 of child. It follows
+// child's order from step 3 on, without the container-wide steps.
+func joined(base int, sync *os.File) error {
+	c, err := readConfig(os.NewFile(uintptr(base), "config"))
+	if err != nil {
+		return err
+	}
+	s := c.spec()
+	if s.Process.Terminal {
+		if err := setupTerminal(sync, false); err != nil {
+			return err
+		}
+	}
+	env, path, err := becomeWorkload(s, c.Detached)
+	if err != nil {
+		return err
+	}
+	if !c.Detached && parentGone(sync) {
+		os.Exit(ExitSetup)
+	}
+	return execWorkload(s, path, env, base)
+}
+
+// becomeWorkload is steps 4 to 7 of child: the identity, capabilities and
+// working directory of the workload, and the path of its command.
+func becomeWorkload(s *specs.Spec, detached bool) (env []string, path string, err error) {
+	env = withHome(s.Process.Env, s.Process.User.UID)
+	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
+		return nil, "", err
+	}
+	if !detached {
+		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+			return nil, "", fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
+		}
+	}
+	if err := unix.Chdir(s.Process.Cwd); err != nil {
+		return nil, "", fmt.Errorf("working directory %s: %w", s.Process.Cwd, err)
+	}
+	path, err = lookPath(s.Process.Args[0], env)
+	return env, path, err
 }
 
 func readConfig(f *os.File) (*childConfig, error) {

@@ -15,12 +15,14 @@ type message struct {
 	Type  string `json:"type"`
 	Error string `json:"error,omitempty"`
 	Code  int    `json:"code,omitempty"`
+	Pid   int    `json:"pid,omitempty"` // msgPid: the join stage's fork
 }
 
 const (
 	msgError = "error"
 	msgPty   = "pty"
 	msgReady = "ready"
+	msgPid   = "pid"
 )
 
 // maxMessage bounds a packet; an error text is the largest message.

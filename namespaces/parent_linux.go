@@ -73,7 +73,8 @@ type Options struct {
 
 // Process is a container whose child stage runs, from Start until Wait.
 type Process struct {
-	cmd  *exec.Cmd
+	cmd  *exec.Cmd   // the child stage we started
+	proc *os.Process // the container process: cmd's, or for exec its child's
 	sync *os.File
 	pty  *os.File
 	sent chan error // the config writer's result
@@ -156,7 +157,7 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		return nil, cloneError(err)
 	}
 
-	p := &Process{cmd: cmd, sync: parentSock, sent: sent}
+	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent}
 	if s.Process.Terminal {
 		if err := p.awaitPty(); err != nil {
 			p.abort()
@@ -252,8 +253,8 @@ func (p *Process) awaitPty() error {
 
 // childDied explains an end of file before the child said anything.
 func (p *Process) childDied() error {
-	err := p.cmd.Wait()
-	p.cmd = nil
+	_, err := p.proc.Wait()
+	p.proc = nil
 	return fmt.Errorf("the container's child stage died during setup: %v", err)
 }
 
@@ -285,7 +286,7 @@ func (p *Process) AwaitReady() error {
 // container's init is reparented (to the caller's subreaper, or init).
 func (p *Process) Release() {
 	p.sync.Close()
-	p.cmd.Process.Release()
+	p.proc.Release()
 }
 
 // AwaitExec returns once the child has exec'd the workload: the sync socket
@@ -316,9 +317,9 @@ func (p *Process) abort() {
 	if p.pty != nil {
 		p.pty.Close()
 	}
-	if p.cmd != nil {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
+	if p.proc != nil {
+		p.proc.Kill()
+		p.proc.Wait()
 	}
 	<-p.sent
 }
@@ -327,23 +328,22 @@ func (p *Process) abort() {
 func (p *Process) Kill() { p.abort() }
 
 // Pid is the container process's PID on the host.
-func (p *Process) Pid() int { return p.cmd.Process.Pid }
+func (p *Process) Pid() int { return p.proc.Pid }
 
 // Pty is the master side of the container's terminal, or nil without one.
 func (p *Process) Pty() *os.File { return p.pty }
 
 // Signal sends sig to the container process.
-func (p *Process) Signal(sig os.Signal) error { return p.cmd.Process.Signal(sig) }
+func (p *Process) Signal(sig os.Signal) error { return p.proc.Signal(sig) }
 
 // Wait waits for the container process to exit and returns the status to
 // report: its exit code, or 128+N when signal N killed it.
 func (p *Process) Wait() (int, error) {
-	err := p.cmd.Wait()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
+	ps, err := p.proc.Wait()
+	if err != nil {
 		return ExitSetup, err
 	}
-	ws := p.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	ws := ps.Sys().(syscall.WaitStatus)
 	if ws.Signaled() {
 		return exitSignalShift + int(ws.Signal()), nil
 	}

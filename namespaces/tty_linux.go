@@ -11,11 +11,12 @@ import (
 
 // setupTerminal gives the container a pty from its own devpts instance: the
 // master goes to the parent over the sync socket, the slave becomes the
-// controlling terminal, stdio and /dev/console.
+// controlling terminal, stdio and, when console is set, /dev/console (a
+// process joining a running container leaves the container's console be).
 //
 // Preconditions: after pivot_root, in a new session-less state (the child
 // is not yet a session leader).
-func setupTerminal(sync *os.File) error {
+func setupTerminal(sync *os.File, console bool) error {
 	master, err := os.OpenFile("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
@@ -33,8 +34,10 @@ func setupTerminal(sync *os.File) error {
 	slave := os.NewFile(fd, "pty-slave")
 	defer slave.Close()
 
-	if err := rootfs.MountConsole(slave); err != nil {
-		return err
+	if console {
+		if err := rootfs.MountConsole(slave); err != nil {
+			return err
+		}
 	}
 	if err := send(sync, message{Type: msgPty}, master); err != nil {
 		return fmt.Errorf("terminal: %w", err)

@@ -15,14 +15,8 @@ import (
 	"sandbox/namespaces"
 )
 
-// isChild reports whether this process is the container's child stage,
-// re-executed by the parent (see package namespaces).
-func isChild() bool {
-	return len(os.Args) > 1 && os.Args[1] == "init"
-}
-
 func init() {
-	if isChild() {
+	if namespaces.IsChild() {
 		// capset(2) and the final execve(2) must happen on one thread;
 		// locking here keeps main on the main thread from the start.
 		runtime.LockOSThread()
@@ -30,7 +24,7 @@ func init() {
 }
 
 func main() {
-	if isChild() {
+	if namespaces.IsChild() {
 		namespaces.Init()
 	}
 	os.Exit(exitCode(newApp().Run(os.Args)))
@@ -47,7 +41,7 @@ func newApp() *cli.App {
 		Flags:                     globalFlags(),
 		Before:                    setupLog,
 		Commands: []*cli.Command{
-			runCommand(), createCommand(), startCommand(), stateCommand(), killCommand(),
+			runCommand(), createCommand(), startCommand(), execCommand(), stateCommand(), killCommand(),
 			deleteCommand(), listCommand(), psCommand(), featuresCommand(), specCommand(),
 		},
 	}
