@@ -75,6 +75,10 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 		return nil, fmt.Errorf("container %s: its init died during create", id)
 	}
 	c.InitStart = start
+	if err := store.SaveConfig(id, s); err != nil {
+		p.Kill()
+		return nil, err
+	}
 	if err := store.Save(c); err != nil {
 		p.Kill()
 		return nil, err

@@ -213,13 +213,13 @@ func TestCreateBadInput(t *testing.T) {
 		name, want string
 		args       []string
 	}{
-		{"duplicate id", "container dup: container already exists", []string{"create", "--bundle", dir, "dup"}},
+		{"duplicate id", "container dup already exists: choose another id", []string{"create", "--bundle", dir, "dup"}},
 		{"bad id", "container id", []string{"create", "--bundle", dir, "../escape"}},
 		{"no config.json", "has no config.json", []string{"create", "--bundle", t.TempDir(), "x1"}},
 		{"not JSON", "not valid JSON at line 1", []string{"create", "--bundle", write(t, "{oops"), "x2"}},
 		{"wrong type", "field process.args", []string{"create", "--bundle", write(t, `{"ociVersion":"1.0.2","process":{"args":"sh"}}`), "x3"}},
 		{"unsupported version", "ociVersion 2.0.0 is not supported", []string{"create", "--bundle", write(t, `{"ociVersion":"2.0.0"}`), "x4"}},
-		{"unknown id", "container nope: container does not exist", []string{"start", "nope"}},
+		{"unknown id", "container nope does not exist", []string{"start", "nope"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := oci(t, root, tc.args...)
