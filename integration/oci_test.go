@@ -327,3 +327,22 @@ func TestConsoleSocket(t *testing.T) {
 		t.Errorf("the container's tty: got %q, want /dev/pts/0", buf[:n])
 	}
 }
+
+// TestCreateStartAsUser starts a created container whose init has already
+// become an unprivileged user without capabilities when it opens the exec
+// fifo, as with podman run --user 1000 --cap-drop ALL.
+func TestCreateStartAsUser(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", "id -u > /dev/null; sleep 1000")
+	editConfig(t, dir, func(c map[string]any) {
+		p := c["process"].(map[string]any)
+		p["user"] = map[string]any{"uid": 1000, "gid": 1000}
+		p["capabilities"] = map[string]any{}
+	})
+	ociOK(t, root, "create", "--bundle", dir, "user")
+	defer oci(t, root, "delete", "--force", "user")
+	ociOK(t, root, "start", "user")
+	st := waitStatus(t, root, "user", "running")
+	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sleep") {
+		t.Errorf("running init is %q, want the workload", cmd)
+	}
+}

@@ -17,7 +17,9 @@
 //     mount point, and nodev makes every device node shipped in the image,
 //     or created later with CAP_MKNOD, unusable.
 //  3. Make the mounts of the config, in order: proc, the /dev tmpfs,
-//     devpts, shm, mqueue, sysfs (read-only), then volumes and tmpfs.
+//     devpts, shm, mqueue, sysfs (read-only), then volumes and tmpfs. A
+//     mount of type cgroup is built from binds of the host's hierarchies
+//     (see mountCgroup), since mount(2) cannot make one.
 //  4. Fill /dev: bind the host's null, zero, full, random, urandom and tty
 //     nodes (a bind works inside a user namespace, where mknod does not),
 //     then the ptmx, fd, stdin, stdout and stderr links.

@@ -97,20 +97,26 @@ func (s *Store) Create(id string) (*Lock, error) {
 		os.RemoveAll(s.Dir(id))
 		return nil, err
 	}
-	// Writable by all: the init opens it after taking the workload's
-	// identity, which may be any uid, or an unmapped one in a user
-	// namespace, and it reopens an O_PATH descriptor, so it never walks
-	// the 0700 directory that keeps every other process away from it.
-	err = unix.Mkfifo(s.FifoPath(id), 0o622)
-	if err == nil {
-		err = unix.Chmod(s.FifoPath(id), 0o622) // past the umask
-	}
-	if err != nil {
+	if err := makeFifo(s.FifoPath(id)); err != nil {
 		l.Unlock()
 		os.RemoveAll(s.Dir(id))
-		return nil, fmt.Errorf("state: %w", &os.PathError{Op: "make the exec fifo", Path: s.FifoPath(id), Err: err})
+		return nil, fmt.Errorf("state: %w", err)
 	}
 	return l, nil
+}
+
+// makeFifo creates the exec fifo writable by anyone. The init opens it for
+// writing after it has taken the container user's uid and dropped its
+// capabilities, so a fifo only root may write would stop every container
+// that runs as another user (podman run --user 1000). Nobody else can reach
+// it: the state directory is root's alone, and the init goes through the
+// descriptor its parent opened (see package namespaces). The mode is set
+// apart from mkfifo(2) so the umask cannot narrow it.
+func makeFifo(path string) error {
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		return &os.PathError{Op: "mkfifo", Path: path, Err: err}
+	}
+	return os.Chmod(path, 0o622)
 }
 
 // Lock is an exclusive hold on one container's record.
