@@ -3,6 +3,7 @@ package integration
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 )
@@ -14,8 +15,10 @@ import (
 const hostLock = "/run/sandbox-integration.lock"
 
 func TestMain(m *testing.M) {
+	var lock *os.File
 	if os.Geteuid() == 0 {
 		f, err := os.OpenFile(hostLock, os.O_CREATE|os.O_RDWR, 0o600)
+		lock = f
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "integration: open %s: %v\n", hostLock, err)
 			os.Exit(1)
@@ -26,5 +29,9 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// The lock lives in lock's descriptor: without this, the collector
+	// may finalize the file, closing it and dropping the lock mid-run.
+	runtime.KeepAlive(lock)
+	os.Exit(code)
 }
