@@ -31,7 +31,7 @@ func main() {
 }
 
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                      "sandbox",
 		Usage:                     "run a command in a container: new namespaces, trimmed capabilities, its own root filesystem",
 		Version:                   version,
@@ -45,6 +45,12 @@ func newApp() *cli.App {
 			deleteCommand(), listCommand(), psCommand(), featuresCommand(), specCommand(),
 		},
 	}
+	// cli gives each command a "help" subcommand, alias "h", which would
+	// shadow containers named h or help: `sandbox state h` printed help.
+	for _, c := range app.Commands {
+		c.HideHelpCommand = true
+	}
+	return app
 }
 
 // version and commit are set at build time by the Makefile.
