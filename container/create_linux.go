@@ -51,6 +51,7 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 	}
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
+		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations},
 	})
 	if err != nil {
 		return nil, err

@@ -3,17 +3,20 @@ package container
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/hooks"
 	"sandbox/state"
 )
 
-// Start lets a created container's init exec its workload.
-func Start(store *state.Store, id string) error {
+// Start lets a created container's init exec its workload, then runs the
+// poststart hooks; a failing one is only reported to log.
+func Start(store *state.Store, id string, log *slog.Logger) error {
 	lock, err := store.Lock(id)
 	if err != nil {
 		return err
@@ -33,7 +36,32 @@ func Start(store *state.Store, id string) error {
 	if err := openFifo(store.FifoPath(id), c); err != nil {
 		return err
 	}
-	return os.Remove(store.FifoPath(id))
+	if err := os.Remove(store.FifoPath(id)); err != nil {
+		return err
+	}
+	runHooks(store, c, hooks.Poststart, specs.StateRunning, log)
+	return nil
+}
+
+// runHooks runs the hooks of a point that cannot fail the container: the
+// failure is logged (runtime-spec config.md, poststart and poststop).
+func runHooks(store *state.Store, c *state.Container, name string, status specs.ContainerState, log *slog.Logger) {
+	s, err := store.LoadConfig(c.ID)
+	if err != nil {
+		log.Warn("hooks not run", "point", name, "error", err)
+		return
+	}
+	hs := hooks.Of(s, name)
+	if len(hs) == 0 {
+		return
+	}
+	st := &specs.State{Version: specs.Version, ID: c.ID, Status: status, Bundle: c.Bundle, Annotations: c.Annotations}
+	if status != specs.StateStopped {
+		st.Pid = c.Pid
+	}
+	if err := hooks.Run(name, hs, st); err != nil {
+		log.Warn(err.Error())
+	}
 }
 
 // openFifo opens the exec fifo for reading, which unblocks the init's open
@@ -110,7 +138,7 @@ func signalInit(c *state.Container, pid int, sig unix.Signal) error {
 
 // Delete removes a created or stopped container; with force it kills a
 // running one first and waits for it to die.
-func Delete(store *state.Store, id string, force bool) error {
+func Delete(store *state.Store, id string, force bool, log *slog.Logger) error {
 	lock, err := store.Lock(id)
 	if err != nil {
 		return err
@@ -133,6 +161,7 @@ func Delete(store *state.Store, id string, force bool) error {
 			return err
 		}
 	}
+	runHooks(store, c, hooks.Poststop, specs.StateStopped, log)
 	return store.Remove(id)
 }
 

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/caps"
+	"sandbox/hooks"
 	"sandbox/rootfs"
 )
 
@@ -79,7 +80,12 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
-	if err := rootfs.Prepare(s); err != nil {
+	var st *specs.State
+	beforePivot := func() (err error) {
+		st, err = createHooks(c, sync)
+		return err
+	}
+	if err := rootfs.Prepare(s, beforePivot); err != nil {
 		return err
 	}
 	if err := setupUTSAndNet(s); err != nil {
@@ -102,7 +108,35 @@ func child(base int, sync *os.File) error {
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
+	if len(c.StartContainer) > 0 {
+		st.Status = specs.StateCreated
+		if err := hooks.Run(hooks.StartContainer, c.StartContainer, st); err != nil {
+			return err
+		}
+	}
 	return execWorkload(s, path, env, base)
+}
+
+// createHooks is the pause before pivot_root for the hooks, when the config
+// has any: the parent runs its own and answers with the container's state,
+// then the child runs the createContainer hooks, in the container's mount
+// namespace and still able to see the host's files, as the runtime-spec
+// asks.
+func createHooks(c *childConfig, sync *os.File) (*specs.State, error) {
+	if !c.HookPause {
+		return nil, nil
+	}
+	if err := send(sync, message{Type: msgHooks}, nil); err != nil {
+		return nil, err
+	}
+	m, _, err := receive(sync)
+	if err != nil {
+		return nil, fmt.Errorf("wait for the runtime's hooks: %w", err)
+	}
+	if m.Type != msgContinue || m.State == nil {
+		return nil, fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	return m.State, hooks.Run(hooks.CreateContainer, c.CreateContainer, m.State)
 }
 
 // joined is the child stage of Exec, already inside the container's

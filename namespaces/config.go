@@ -2,6 +2,8 @@ package namespaces
 
 import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/hooks"
 )
 
 // childConfig is what the parent sends the child over the config pipe: the
@@ -19,6 +21,12 @@ type childConfig struct {
 
 	Detached bool `json:"detached,omitempty"` // see Options
 	HasFifo  bool `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
+
+	// Hooks the child runs itself; with HookPause it also stops before
+	// pivot_root for the parent's hooks (see package hooks).
+	HookPause       bool         `json:"hookPause,omitempty"`
+	CreateContainer []specs.Hook `json:"createContainer,omitempty"`
+	StartContainer  []specs.Hook `json:"startContainer,omitempty"`
 }
 
 type childProcess struct {
@@ -40,7 +48,7 @@ type childLinux struct {
 
 func newChildConfig(s *specs.Spec) childConfig {
 	p := s.Process
-	return childConfig{
+	c := childConfig{
 		Root:     s.Root,
 		Mounts:   s.Mounts,
 		Hostname: s.Hostname,
@@ -52,7 +60,12 @@ func newChildConfig(s *specs.Spec) childConfig {
 			Namespaces: s.Linux.Namespaces, MaskedPaths: s.Linux.MaskedPaths,
 			ReadonlyPaths: s.Linux.ReadonlyPaths, RootfsPropagation: s.Linux.RootfsPropagation,
 		},
+		CreateContainer: hooks.Of(s, hooks.CreateContainer),
+		StartContainer:  hooks.Of(s, hooks.StartContainer),
 	}
+	c.HookPause = len(hooks.Of(s, hooks.Prestart))+len(hooks.Of(s, hooks.CreateRuntime))+
+		len(c.CreateContainer)+len(c.StartContainer) > 0
+	return c
 }
 
 // spec rebuilds the runtime-spec config that the child's steps take.

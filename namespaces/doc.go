@@ -26,6 +26,11 @@
 // The environment carries nothing: the workload's environment comes from the
 // config only. Over the sync socket, one JSON message per packet:
 //
+//	child -> parent  {"type":"hooks"}         only if the config has hooks: the
+//	                                          mounts are made, pivot_root is next;
+//	                                          the parent runs prestart and
+//	                                          createRuntime hooks, then answers
+//	parent -> child  {"type":"continue",...}  with the state for the child's hooks
 //	child -> parent  {"type":"pty"}           with the pty master as SCM_RIGHTS
 //	child -> parent  {"type":"ready"}         create only: all but the exec is
 //	                                          done; the child now blocks on the
@@ -33,11 +38,11 @@
 //	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
 //
 // The sync socket is close-on-exec, so a successful execve closes it: end of
-// file is how the parent learns that the workload runs. The parent never
-// writes to it; its end closes only when the parent dies, which the child
-// checks for just before the exec. The child
-// never writes to the container's stdio; errors travel as messages, and the
-// parent prints them.
+// file is how the parent learns that the workload runs. The parent writes
+// to it only to answer "hooks"; its end closes only when the parent dies,
+// which the child checks for just before the exec. The child never writes
+// to the container's stdio; errors travel as messages, and the parent
+// prints them.
 //
 // For a user namespace, the uid_map and gid_map are written by the parent
 // (through os/exec's SysProcAttr) between clone(2) and the child's execve of

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -16,6 +17,8 @@ type message struct {
 	Error string `json:"error,omitempty"`
 	Code  int    `json:"code,omitempty"`
 	Pid   int    `json:"pid,omitempty"` // msgPid: the join stage's fork
+
+	State *specs.State `json:"state,omitempty"` // msgContinue: for the child's hooks
 }
 
 const (
@@ -23,6 +26,9 @@ const (
 	msgPty   = "pty"
 	msgReady = "ready"
 	msgPid   = "pid"
+
+	msgHooks    = "hooks"    // child -> parent: before pivot_root, run your hooks
+	msgContinue = "continue" // parent -> child: done; the container's state
 )
 
 // maxMessage bounds a packet; an error text is the largest message.

@@ -14,6 +14,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/hooks"
 	"sandbox/rootfs"
 	"sandbox/spec"
 )
@@ -69,6 +70,10 @@ type Options struct {
 
 	// PreserveFDs are extra descriptors the workload inherits, as 3, 4...
 	PreserveFDs []*os.File
+
+	// State is the container's state for its hooks: id, bundle and
+	// annotations; the launcher fills in the PID and status.
+	State specs.State
 }
 
 // Process is a container whose child stage runs, from Start until Wait.
@@ -158,6 +163,12 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	}
 
 	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent}
+	if c.HookPause {
+		if err := p.createHooks(s, o.State); err != nil {
+			p.abort()
+			return nil, err
+		}
+	}
 	if s.Process.Terminal {
 		if err := p.awaitPty(); err != nil {
 			p.abort()
@@ -249,6 +260,30 @@ func (p *Process) awaitPty() error {
 	}
 	p.pty = fd
 	return nil
+}
+
+// createHooks answers the child's pause before pivot_root: it runs the
+// prestart and createRuntime hooks, here in the runtime's namespaces, and
+// lets the child go on with the state its own hooks take.
+func (p *Process) createHooks(s *specs.Spec, st specs.State) error {
+	m, _, err := receive(p.sync)
+	switch {
+	case errors.Is(err, io.EOF):
+		return p.childDied()
+	case err != nil:
+		return err
+	case m.Type == msgError:
+		return &Error{Code: m.Code, Err: errors.New(m.Error)}
+	case m.Type != msgHooks:
+		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	st.Version, st.Pid, st.Status = specs.Version, p.Pid(), specs.StateCreating
+	for _, name := range []string{hooks.Prestart, hooks.CreateRuntime} {
+		if err := hooks.Run(name, hooks.Of(s, name), &st); err != nil {
+			return err
+		}
+	}
+	return send(p.sync, message{Type: msgContinue, State: &st}, nil)
 }
 
 // childDied explains an end of file before the child said anything.

@@ -14,7 +14,7 @@ import (
 //
 // Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, and
 // before any identity or capability change.
-func Prepare(s *specs.Spec) error {
+func Prepare(s *specs.Spec, beforePivot func() error) error {
 	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
 	if err != nil {
 		return err
@@ -45,6 +45,11 @@ func Prepare(s *specs.Spec) error {
 	}
 	if err := makeCwd(root, s.Process.Cwd); err != nil {
 		return err
+	}
+	if beforePivot != nil {
+		if err := beforePivot(); err != nil {
+			return err
+		}
 	}
 	if s.Root.Readonly {
 		if err := setattr(root, unix.MOUNT_ATTR_RDONLY, 0, false); err != nil {

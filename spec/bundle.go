@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/hooks"
 )
 
 // Load reads and checks the config.json of an OCI bundle. The rootfs path
@@ -44,9 +46,8 @@ func Load(bundle string) (*specs.Spec, error) {
 	if err := Validate(s); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if h := s.Hooks; h != nil && len(h.Prestart)+len(h.CreateRuntime)+len(h.CreateContainer)+
-		len(h.StartContainer)+len(h.Poststart)+len(h.Poststop) > 0 {
-		return nil, fmt.Errorf("%s: hooks are not supported by this version of sandbox: remove them", path)
+	if err := hooks.Validate(s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }

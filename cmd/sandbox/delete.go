@@ -23,7 +23,7 @@ func deleteCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			err = container.Delete(store(c), id, c.Bool("force"))
+			err = container.Delete(store(c), id, c.Bool("force"), logger)
 			if errors.Is(err, state.ErrNotExist) && c.Bool("force") {
 				// Engines call delete --force after a failed create.
 				return nil

@@ -36,9 +36,9 @@ func runBundle(c *cli.Context) error {
 	}
 	if c.Bool("detach") {
 		p.Release()
-		return container.Start(st, id)
+		return container.Start(st, id, logger)
 	}
-	defer container.Delete(st, id, true)
+	defer container.Delete(st, id, true, logger)
 
 	p.ForwardSignals()
 	drain := func() {}
@@ -48,8 +48,14 @@ func runBundle(c *cli.Context) error {
 			return err
 		}
 	}
-	if err := container.Start(st, id); err != nil {
+	if err := container.Start(st, id, logger); err != nil {
 		p.Kill()
+		return err
+	}
+	// The init may still fail between start and its exec: a startContainer
+	// hook, or the exec itself.
+	if err := p.AwaitExec(); err != nil {
+		drain()
 		return err
 	}
 	code, err := p.Wait()

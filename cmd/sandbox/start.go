@@ -17,7 +17,7 @@ func startCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return container.Start(store(c), id)
+			return container.Start(store(c), id, logger)
 		},
 	}
 }
