@@ -1,4 +1,4 @@
-# sandbox: build, rootfs, demo, test, bench, lint.
+# sandbox: build, rootfs, demo, test, bench, conformance, lint.
 GO       ?= go
 BIN      := bin/sandbox
 ROOTFS   := build/rootfs
@@ -7,7 +7,7 @@ COMMIT   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export CGO_ENABLED := 0
 
-.PHONY: build rootfs demo test unit integration bench lint clean
+.PHONY: build rootfs demo test unit integration bench conformance lint clean
 
 build: $(BIN)
 
@@ -37,6 +37,12 @@ test: lint unit integration
 
 bench: build rootfs
 	bash bench/startup.sh $(CURDIR)/$(BIN) $(CURDIR)/$(ROOTFS)
+
+# The OCI runtime conformance suite (runtime-tools) against our binary, or
+# against another runtime: make conformance RUNTIME=runc
+RUNTIME ?= $(CURDIR)/$(BIN)
+conformance: build
+	RUNTIME=$(RUNTIME) bash scripts/conformance.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
