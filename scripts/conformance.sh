@@ -8,6 +8,7 @@
 # default is bin/sandbox. With PROGRAM names only those programs run.
 #
 # Steps:
+#  0. Re-run itself in a private mount namespace (see below).
 #  1. Fetch runtime-tools at a pinned version through the Go module proxy and
 #     build its validation programs and runtimetest into build/conformance/,
 #     once: no copy of its code enters our tree.
@@ -19,10 +20,10 @@
 #
 # Tunables (environment):
 #   CONFORMANCE_TIMEOUT  seconds one program may run (default 180)
-#   HIDE_UNIFIED         1 runs the suite in a private mount namespace where
-#                        an empty file hides the cgroup v2 controller list of
-#                        a hybrid host; crun 1.8 refuses hybrid hosts without
-#                        it. Default: 1 when RUNTIME is crun, else 0.
+#   HIDE_UNIFIED         1 binds an empty file over the cgroup v2 controller
+#                        list of a hybrid host, inside the suite's private
+#                        mount namespace: crun 1.8 refuses hybrid hosts
+#                        otherwise. Default: 1 when RUNTIME is crun, else 0.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -120,8 +121,10 @@ run_program() {
 
 main() {
   build_suite
-  rm -rf "$results"
-  mkdir -p "$results"
+  # The programs make their bundles under TMPDIR and leave some behind.
+  rm -rf "$results" "$out/tmp"
+  mkdir -p "$results" "$out/tmp"
+  export TMPDIR=$out/tmp
 
   local programs=("$@")
   if [ ${#programs[@]} -eq 0 ]; then
@@ -146,22 +149,25 @@ main() {
   echo "$tp passed, $tf failed, $ts skipped"
 }
 
-hide_unified=${HIDE_UNIFIED:-}
-if [ -z "$hide_unified" ]; then
-  hide_unified=0
-  [ "$(basename "$runtime_path")" = crun ] && hide_unified=1
-fi
-controllers=/sys/fs/cgroup/unified/cgroup.controllers
-if [ "$hide_unified" = 1 ] && [ -z "${CONFORMANCE_IN_NS:-}" ] && [ -e "$controllers" ]; then
-  # Re-run this script in a private mount namespace, so the bind mount
-  # below never reaches the host's mount table.
-  export CONFORMANCE_IN_NS=1 RUNTIME=$runtime_path
+# Step 0: run in a private mount namespace. Some programs hand the runtime
+# a config without a mount namespace (linux_ns_itype), and a runtime that
+# accepts it mounts the container's proc, dev and sys on the host; here
+# they vanish with the namespace instead.
+if [ -z "${CONFORMANCE_IN_NS:-}" ]; then
+  hide_unified=${HIDE_UNIFIED:-}
+  if [ -z "$hide_unified" ]; then
+    hide_unified=0
+    [ "$(basename "$runtime_path")" = crun ] && hide_unified=1
+  fi
+  export CONFORMANCE_IN_NS=1 RUNTIME=$runtime_path HIDE_UNIFIED=$hide_unified
   exec unshare -m --propagation private -- bash -c '
-    empty=$(mktemp)
-    mount --bind "$empty" "$1"
-    rm -f "$empty"
-    shift
-    exec bash "$@"' _ "$controllers" "$0" "$@"
+    controllers=/sys/fs/cgroup/unified/cgroup.controllers
+    if [ "$HIDE_UNIFIED" = 1 ] && [ -e "$controllers" ]; then
+      empty=$(mktemp)
+      mount --bind "$empty" "$controllers"
+      rm -f "$empty"
+    fi
+    exec bash "$@"' _ "$top/scripts/conformance.sh" "$@"
 fi
 
 main "$@"
