@@ -220,6 +220,7 @@ func TestCreateBadInput(t *testing.T) {
 		{"wrong type", "field process.args", []string{"create", "--bundle", write(t, `{"ociVersion":"1.0.2","process":{"args":"sh"}}`), "x3"}},
 		{"unsupported version", "ociVersion 2.0.0 is not supported", []string{"create", "--bundle", write(t, `{"ociVersion":"2.0.0"}`), "x4"}},
 		{"unknown id", "container nope: container does not exist", []string{"start", "nope"}},
+		{"no id", "state needs exactly one container id, got 0", []string{"state"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := oci(t, root, tc.args...)
