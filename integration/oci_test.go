@@ -149,6 +149,42 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
+// TestStartUnprivileged: the init opens the exec fifo only after it has
+// become process.user, so start must work for a user without capabilities
+// and for the root of a user namespace that does not map the fifo's owner.
+func TestStartUnprivileged(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		hostUID string
+		edit    func(c map[string]any)
+	}{
+		{"uid 1000 without capabilities", "1000", func(c map[string]any) {
+			p := c["process"].(map[string]any)
+			p["user"] = map[string]any{"uid": 1000, "gid": 1000}
+			p["capabilities"] = map[string]any{}
+		}},
+		{"root of a user namespace", "100000", func(c map[string]any) {
+			l := c["linux"].(map[string]any)
+			l["namespaces"] = append(l["namespaces"].([]any), map[string]any{"type": "user"})
+			idMap := []any{map[string]any{"containerID": 0, "hostID": 100000, "size": 65536}}
+			l["uidMappings"], l["gidMappings"] = idMap, idMap
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, root := bundle(t, "sleep", "1000")
+			editConfig(t, dir, tc.edit)
+			ociOK(t, root, "create", "--bundle", dir, "u")
+			defer oci(t, root, "delete", "--force", "u")
+			ociOK(t, root, "start", "u")
+			st := waitStatus(t, root, "u", "running")
+			status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", st.Pid))
+			if !strings.Contains(string(status), "\nUid:\t"+tc.hostUID+"\t") {
+				t.Errorf("workload runs with host ids:\n%s\nwant uid %s", status, tc.hostUID)
+			}
+		})
+	}
+}
+
 func TestDeleteForce(t *testing.T) {
 	dir, root := bundle(t, "sleep", "1000")
 	ociOK(t, root, "run", "--detach", "--bundle", dir, "busy")

@@ -79,12 +79,26 @@ func (s *Store) Create(id string) (*Lock, error) {
 		os.RemoveAll(s.Dir(id))
 		return nil, err
 	}
-	if err := unix.Mkfifo(s.FifoPath(id), 0o600); err != nil {
+	if err := mkfifo(s.FifoPath(id)); err != nil {
 		l.Unlock()
 		os.RemoveAll(s.Dir(id))
-		return nil, fmt.Errorf("state: %w", &os.PathError{Op: "mkfifo", Path: s.FifoPath(id), Err: err})
+		return nil, fmt.Errorf("state: %w", err)
 	}
 	return l, nil
+}
+
+// mkfifo makes the exec fifo writable by anyone. The container's init opens
+// it for writing after it has become process.user, through a descriptor
+// the parent passed, so only the fifo's own mode is checked: a uid other
+// than root without CAP_DAC_OVERRIDE, or root of a user namespace that
+// does not map the fifo's owner, would be refused a 0600 fifo. Nobody else
+// can reach it: the container's directory is 0700.
+func mkfifo(path string) error {
+	if err := unix.Mkfifo(path, 0o600); err != nil {
+		return &os.PathError{Op: "mkfifo", Path: path, Err: err}
+	}
+	// Chmod, not the mode of mkfifo, which the umask would trim.
+	return os.Chmod(path, 0o622)
 }
 
 // Lock is an exclusive hold on one container's record.
