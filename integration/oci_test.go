@@ -219,6 +219,32 @@ func TestRunBundle(t *testing.T) {
 	}
 }
 
+// TestRootfsPropagation: every linux.rootfsPropagation value is accepted,
+// and the container's root mount carries it, as mountinfo's optional
+// fields show from inside. Slave is left out: a slave of a private host
+// mount is private, so what it shows depends on the host.
+func TestRootfsPropagation(t *testing.T) {
+	for _, tc := range []struct{ prop, want string }{
+		{"shared", "shared:"},
+		{"rshared", "shared:"},
+		{"private", "-"},
+		{"unbindable", "unbindable"},
+	} {
+		t.Run(tc.prop, func(t *testing.T) {
+			dir, root := bundle(t, "awk", `$5 == "/"`, "/proc/self/mountinfo")
+			editConfig(t, dir, func(c map[string]any) {
+				c["linux"].(map[string]any)["rootfsPropagation"] = tc.prop
+			})
+			r := oci(t, root, "run", "--bundle", dir, "p")
+			fields := strings.Fields(r.stdout)
+			if r.code != 0 || len(fields) < 7 || !strings.HasPrefix(fields[6], tc.want) {
+				t.Errorf("got exit %d, root mount %q, stderr %q; want its field 7 to start with %q",
+					r.code, r.stdout, r.stderr, tc.want)
+			}
+		})
+	}
+}
+
 func TestSignalAndKillAll(t *testing.T) {
 	dir, root := bundle(t, "sh", "-c", `trap "exit 7" TERM; sleep 1000 & wait`)
 	ociOK(t, root, "run", "--detach", "--bundle", dir, "k")
