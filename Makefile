@@ -1,4 +1,4 @@
-# sandbox: build, rootfs, demo, test, bench, lint.
+# sandbox: build, rootfs, demo, test, bench, conformance, lint.
 GO       ?= go
 BIN      := bin/sandbox
 ROOTFS   := build/rootfs
@@ -10,7 +10,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -linkmode 
 TAGS     := urfave_cli_no_docs osusergo netgo
 export CGO_ENABLED := 1
 
-.PHONY: build rootfs demo test unit integration bench lint clean
+.PHONY: build rootfs demo test unit integration bench conformance lint clean
 
 build: $(BIN)
 
@@ -40,6 +40,12 @@ test: lint unit integration
 
 bench: build rootfs
 	bash bench/startup.sh $(CURDIR)/$(BIN) $(CURDIR)/$(ROOTFS)
+
+# The OCI runtime conformance suite (runtime-tools) against our binary, or
+# against another runtime: make conformance RUNTIME=runc
+RUNTIME ?= $(CURDIR)/$(BIN)
+conformance: build
+	RUNTIME=$(RUNTIME) bash scripts/conformance.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi

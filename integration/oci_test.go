@@ -149,6 +149,42 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
+// TestStartUnprivileged: the init opens the exec fifo only after it has
+// become process.user, so start must work for a user without capabilities
+// and for the root of a user namespace that does not map the fifo's owner.
+func TestStartUnprivileged(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		hostUID string
+		edit    func(c map[string]any)
+	}{
+		{"uid 1000 without capabilities", "1000", func(c map[string]any) {
+			p := c["process"].(map[string]any)
+			p["user"] = map[string]any{"uid": 1000, "gid": 1000}
+			p["capabilities"] = map[string]any{}
+		}},
+		{"root of a user namespace", "100000", func(c map[string]any) {
+			l := c["linux"].(map[string]any)
+			l["namespaces"] = append(l["namespaces"].([]any), map[string]any{"type": "user"})
+			idMap := []any{map[string]any{"containerID": 0, "hostID": 100000, "size": 65536}}
+			l["uidMappings"], l["gidMappings"] = idMap, idMap
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, root := bundle(t, "sleep", "1000")
+			editConfig(t, dir, tc.edit)
+			ociOK(t, root, "create", "--bundle", dir, "u")
+			defer oci(t, root, "delete", "--force", "u")
+			ociOK(t, root, "start", "u")
+			st := waitStatus(t, root, "u", "running")
+			status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", st.Pid))
+			if !strings.Contains(string(status), "\nUid:\t"+tc.hostUID+"\t") {
+				t.Errorf("workload runs with host ids:\n%s\nwant uid %s", status, tc.hostUID)
+			}
+		})
+	}
+}
+
 func TestDeleteForce(t *testing.T) {
 	dir, root := bundle(t, "sleep", "1000")
 	ociOK(t, root, "run", "--detach", "--bundle", dir, "busy")
@@ -180,6 +216,32 @@ func TestRunBundle(t *testing.T) {
 	}
 	if list := ociOK(t, root, "list", "--format", "json"); strings.TrimSpace(list) != "[]" {
 		t.Errorf("run left a container behind: %s", list)
+	}
+}
+
+// TestRootfsPropagation: every linux.rootfsPropagation value is accepted,
+// and the container's root mount carries it, as mountinfo's optional
+// fields show from inside. Slave is left out: a slave of a private host
+// mount is private, so what it shows depends on the host.
+func TestRootfsPropagation(t *testing.T) {
+	for _, tc := range []struct{ prop, want string }{
+		{"shared", "shared:"},
+		{"rshared", "shared:"},
+		{"private", "-"},
+		{"unbindable", "unbindable"},
+	} {
+		t.Run(tc.prop, func(t *testing.T) {
+			dir, root := bundle(t, "awk", `$5 == "/"`, "/proc/self/mountinfo")
+			editConfig(t, dir, func(c map[string]any) {
+				c["linux"].(map[string]any)["rootfsPropagation"] = tc.prop
+			})
+			r := oci(t, root, "run", "--bundle", dir, "p")
+			fields := strings.Fields(r.stdout)
+			if r.code != 0 || len(fields) < 7 || !strings.HasPrefix(fields[6], tc.want) {
+				t.Errorf("got exit %d, root mount %q, stderr %q; want its field 7 to start with %q",
+					r.code, r.stdout, r.stderr, tc.want)
+			}
+		})
 	}
 }
 
@@ -220,6 +282,7 @@ func TestCreateBadInput(t *testing.T) {
 		{"wrong type", "field process.args", []string{"create", "--bundle", write(t, `{"ociVersion":"1.0.2","process":{"args":"sh"}}`), "x3"}},
 		{"unsupported version", "ociVersion 2.0.0 is not supported", []string{"create", "--bundle", write(t, `{"ociVersion":"2.0.0"}`), "x4"}},
 		{"unknown id", "container nope does not exist", []string{"start", "nope"}},
+		{"no id", "state needs exactly one container id, got 0", []string{"state"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := oci(t, root, tc.args...)

@@ -208,11 +208,22 @@ func parentGone(sync *os.File) bool {
 // until start opens the exec fifo for reading, and tells it so with one
 // byte. The fifo is reached through the descriptor the parent opened: its
 // path is outside the container.
+//
+// Once ready is sent nobody reads an error, so the open is tried first
+// without blocking: with no reader yet it fails with ENXIO, which the
+// kernel returns only after the permission check passed.
 func awaitStart(sync, fifo *os.File) error {
+	path := fmt.Sprintf("/proc/self/fd/%d", fifo.Fd())
+	probe, err := os.OpenFile(path, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err == nil {
+		probe.Close()
+	} else if !errors.Is(err, unix.ENXIO) {
+		return fmt.Errorf("open the exec fifo: %w", err)
+	}
 	if err := send(sync, message{Type: msgReady}, nil); err != nil {
 		return err
 	}
-	w, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fifo.Fd()), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	w, err := os.OpenFile(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
 	fifo.Close()
 	if err != nil {
 		return fmt.Errorf("open the exec fifo: %w", err)

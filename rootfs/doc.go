@@ -10,9 +10,9 @@
 //
 // Prepare runs these steps, in this order:
 //
-//  1. Make every mount in the namespace private (or as
-//     linux.rootfsPropagation says), so that nothing done below propagates
-//     to the host (runc#1755, runc#4767).
+//  1. Make every mount in the namespace private, or slave when
+//     linux.rootfsPropagation asks for slave or shared, so that nothing
+//     done below propagates to the host (runc#1755, runc#4767).
 //  2. Bind the rootfs onto itself, recursively and nodev: pivot_root needs a
 //     mount point, and nodev makes every device node shipped in the image,
 //     or created later with CAP_MKNOD, unusable.
@@ -30,4 +30,7 @@
 //     mountpoints above could still be created.
 //  8. pivot_root into the rootfs and detach the old root, so no host path
 //     stays reachable.
+//  9. Give the container's root the propagation of linux.rootfsPropagation.
+//     Shared and unbindable wait until here: pivot_root refuses a shared
+//     root, and an unbindable one cannot be bound in step 2.
 package rootfs

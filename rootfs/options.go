@@ -113,6 +113,23 @@ func PropagationFlags(s string) (uintptr, error) {
 	return f, nil
 }
 
+// setupPropagation is the propagation that every mount of the new
+// namespace gets before the rootfs is bound and pivoted into, given the
+// one linux.rootfsPropagation asks for the container's root. It is always
+// recursive, so no mount stays a peer of the host's while the rootfs is
+// prepared, whatever the host made shared. Shared and unbindable cannot be
+// used yet: pivot_root(2) fails with EINVAL while the current root or the
+// new root's parent mount is shared, and the rootfs cannot be bound from
+// an unbindable mount. They become slave and private until after the pivot.
+func setupPropagation(root uintptr) uintptr {
+	switch root &^ unix.MS_REC {
+	case unix.MS_SHARED, unix.MS_SLAVE:
+		return unix.MS_SLAVE | unix.MS_REC
+	default:
+		return unix.MS_PRIVATE | unix.MS_REC
+	}
+}
+
 func propagationName(f uintptr) string {
 	for _, name := range propagationNames {
 		if propagationOptions[name] == f {

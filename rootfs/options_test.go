@@ -136,6 +136,36 @@ func TestPropagationFlags(t *testing.T) {
 	}
 }
 
+func TestSetupPropagation(t *testing.T) {
+	private, slave := uintptr(unix.MS_PRIVATE|unix.MS_REC), uintptr(unix.MS_SLAVE|unix.MS_REC)
+	tests := []struct {
+		root string
+		want uintptr
+	}{
+		{"", private},
+		{"private", private},
+		{"rprivate", private},
+		{"slave", slave},
+		{"rslave", slave},
+		{"shared", slave},
+		{"rshared", slave},
+		{"unbindable", private},
+		{"runbindable", private},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q", tt.root), func(t *testing.T) {
+			root, err := PropagationFlags(tt.root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := setupPropagation(root); got != tt.want {
+				t.Errorf("setupPropagation(%s): got %s, want %s",
+					propagationName(root), propagationName(got), propagationName(tt.want))
+			}
+		})
+	}
+}
+
 func TestPropagationName(t *testing.T) {
 	tests := []struct {
 		in   uintptr

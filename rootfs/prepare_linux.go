@@ -19,8 +19,9 @@ func Prepare(s *specs.Spec, beforePivot func() error) error {
 	if err != nil {
 		return err
 	}
-	if err := mount("", "/", "", prop, ""); err != nil {
-		return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(prop), err)
+	setup := setupPropagation(prop)
+	if err := mount("", "/", "", setup, ""); err != nil {
+		return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(setup), err)
 	}
 
 	root, err := bindRoot(s.Root.Path)
@@ -56,7 +57,13 @@ func Prepare(s *specs.Spec, beforePivot func() error) error {
 			return fmt.Errorf("rootfs: make %s read-only: %w", s.Root.Path, err)
 		}
 	}
-	return pivot(root, s.Root.Path)
+	if err := pivot(root, s.Root.Path); err != nil {
+		return err
+	}
+	if err := mount("", "/", "", prop, ""); err != nil {
+		return fmt.Errorf("rootfs: make the container's root %s: %w", propagationName(prop), err)
+	}
+	return nil
 }
 
 // bindRoot makes the rootfs a mount point of its own and returns a handle

@@ -92,7 +92,7 @@ func store(c *cli.Context) *state.Store {
 func oneID(c *cli.Context) (string, error) {
 	if c.NArg() != 1 {
 		hint := ""
-		for _, a := range c.Args().Slice()[1:] {
+		for _, a := range c.Args().Tail() {
 			if strings.HasPrefix(a, "-") {
 				hint = ": flags go before the id"
 			}
