@@ -13,6 +13,7 @@ import (
 
 	"sandbox/caps"
 	"sandbox/rootfs"
+	"sandbox/spec"
 )
 
 // Init is the child stage, entered when argv[1] is "init". It never
@@ -44,6 +45,9 @@ func Init() {
 // child finishes the container inside its namespaces. The order is the
 // security argument, step by step:
 //
+//  0. Read the config. The parent sends it only once the child is in its
+//     cgroup (Options.Place), so the limits hold from here on; then create
+//     the cgroup namespace, if asked, whose root is that cgroup.
 //  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
@@ -69,6 +73,11 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
+	if spec.HasNamespace(s, specs.CgroupNamespace) {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("create the cgroup namespace: %w", os.NewSyscallError("unshare", err))
+		}
+	}
 	if err := rootfs.Prepare(s); err != nil {
 		return err
 	}

@@ -29,7 +29,11 @@ func Prepare(s *specs.Spec) error {
 	}
 	defer root.Close()
 
-	for _, m := range s.Mounts {
+	mounts, readonly, err := expandCgroupMounts(s)
+	if err != nil {
+		return err
+	}
+	for _, m := range mounts {
 		if err := mountOne(root, m); err != nil {
 			return err
 		}
@@ -40,7 +44,7 @@ func Prepare(s *specs.Spec) error {
 	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
 		return err
 	}
-	if err := readonlyPaths(root, s.Linux.ReadonlyPaths); err != nil {
+	if err := readonlyPaths(root, readonly); err != nil {
 		return err
 	}
 	if err := makeCwd(root, s.Process.Cwd); err != nil {
