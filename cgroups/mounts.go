@@ -27,15 +27,20 @@ type Layout struct {
 // and returns them with the paths that must be made read-only once they
 // are made. The config's mount options (ro, nosuid...) apply to each.
 //
-//   - In a cgroup namespace a fresh mount of a tree shows the namespace's
-//     root, the container's cgroup, as "/": v2 gets one cgroup2 mount; v1
-//     and hybrid get a tmpfs holding one cgroup mount per tree, with the
-//     tree's own options, and the unified tree as "unified".
-//   - Without one, a fresh mount would show the host's whole tree, so each
-//     tree's directory of the container's cgroup is bound in instead.
+//   - On a v2 host in a cgroup namespace, a fresh cgroup2 mount shows the
+//     namespace's root, the container's cgroup, as "/". Without the
+//     namespace it would show the host's whole tree, so the container's
+//     directory is bound instead.
+//   - On v1 and hybrid hosts a tmpfs holds one bind per tree (the unified
+//     one as "unified") of the container's directory in it. A fresh v1
+//     mount in a cgroup namespace would show the same files, but makes a
+//     superblock per tree per container, set up at start and torn down at
+//     exit: about 4 ms more per container on a hybrid host with ten trees.
 //
-// The tmpfs is made read-only by returning its path for the rootfs's
-// read-only paths: mounts inside it need it writable until then.
+// The binds need Own as the host names it: l must be read before the
+// cgroup namespace is created. The tmpfs is made read-only by returning
+// its path for the rootfs's read-only paths: mounts inside it need it
+// writable until then.
 func MountPlan(m specs.Mount, l Layout, inNamespace bool) (mounts []specs.Mount, readonly []string) {
 	flags := mountFlags(m.Options)
 	if len(l.Trees) == 1 && l.Trees[0].V2 {
@@ -46,7 +51,7 @@ func MountPlan(m specs.Mount, l Layout, inNamespace bool) (mounts []specs.Mount,
 	mounts = append(mounts, root)
 	for _, t := range l.Trees {
 		dst := path.Join(m.Destination, path.Base(t.Mountpoint))
-		mounts = append(mounts, treeMount(dst, t, flags, inNamespace))
+		mounts = append(mounts, treeMount(dst, t, flags, false))
 	}
 	if slices.Contains(flags, "ro") {
 		readonly = []string{m.Destination}
@@ -54,20 +59,13 @@ func MountPlan(m specs.Mount, l Layout, inNamespace bool) (mounts []specs.Mount,
 	return mounts, readonly
 }
 
-func treeMount(dst string, t Tree, flags []string, inNamespace bool) specs.Mount {
-	if !inNamespace {
-		rel := strings.TrimPrefix(t.Own, t.Root)
-		return specs.Mount{Destination: dst, Type: "bind", Source: path.Join(t.Mountpoint, rel),
-			Options: append([]string{"rbind"}, flags...)}
-	}
-	if t.V2 {
+func treeMount(dst string, t Tree, flags []string, fresh bool) specs.Mount {
+	if fresh {
 		return specs.Mount{Destination: dst, Type: "cgroup2", Source: "cgroup2", Options: flags}
 	}
-	opts := slices.Clone(flags)
-	if t.Options != "" {
-		opts = append(opts, t.Options)
-	}
-	return specs.Mount{Destination: dst, Type: "cgroup", Source: "cgroup", Options: opts}
+	rel := strings.TrimPrefix(t.Own, t.Root)
+	return specs.Mount{Destination: dst, Type: "bind", Source: path.Join(t.Mountpoint, rel),
+		Options: append([]string{"rbind"}, flags...)}
 }
 
 // mountFlags keeps the options of the config's cgroup mount that are

@@ -14,17 +14,11 @@ import (
 // the read-only paths with those the plan adds. A "cgroup2" mount is made
 // as it is written.
 //
-// Preconditions: in the container's cgroup, and in its cgroup namespace
-// when the config asks for one; before pivot_root, as the host's cgroup
-// mounts are read to learn the layout.
-func expandCgroupMounts(s *specs.Spec) ([]specs.Mount, []string, error) {
-	i := slices.IndexFunc(s.Mounts, func(m specs.Mount) bool { return m.Type == "cgroup" })
-	if i < 0 {
-		return s.Mounts, s.Linux.ReadonlyPaths, nil
-	}
-	layout, err := cgroups.HostLayout()
-	if err != nil {
-		return nil, nil, err
+// layout is the host's, read by the caller before it entered its cgroup
+// namespace (see cgroups.MountPlan).
+func expandCgroupMounts(s *specs.Spec, layout cgroups.Layout) ([]specs.Mount, []string) {
+	if !HasCgroupMount(s) {
+		return s.Mounts, s.Linux.ReadonlyPaths
 	}
 	inNS := spec.HasNamespace(s, specs.CgroupNamespace)
 	var mounts []specs.Mount
@@ -38,5 +32,11 @@ func expandCgroupMounts(s *specs.Spec) ([]specs.Mount, []string, error) {
 		mounts = append(mounts, plan...)
 		readonly = append(readonly, ro...)
 	}
-	return mounts, readonly, nil
+	return mounts, readonly
+}
+
+// HasCgroupMount reports whether s has a mount of type "cgroup", for which
+// Prepare needs the host's cgroup layout.
+func HasCgroupMount(s *specs.Spec) bool {
+	return slices.ContainsFunc(s.Mounts, func(m specs.Mount) bool { return m.Type == "cgroup" })
 }

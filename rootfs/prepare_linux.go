@@ -6,15 +6,18 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"sandbox/cgroups"
 )
 
 // Prepare builds the container's filesystem and pivots into it, in the
 // order given in the package doc. On return the process's root and working
-// directory are the container's /.
+// directory are the container's /. cg is the host's cgroup layout, needed
+// when s has a mount of type "cgroup" (HasCgroupMount).
 //
-// Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, and
-// before any identity or capability change.
-func Prepare(s *specs.Spec) error {
+// Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, in
+// the container's cgroup, and before any identity or capability change.
+func Prepare(s *specs.Spec, cg cgroups.Layout) error {
 	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
 	if err != nil {
 		return err
@@ -29,10 +32,7 @@ func Prepare(s *specs.Spec) error {
 	}
 	defer root.Close()
 
-	mounts, readonly, err := expandCgroupMounts(s)
-	if err != nil {
-		return err
-	}
+	mounts, readonly := expandCgroupMounts(s, cg)
 	for _, m := range mounts {
 		if err := mountOne(root, m); err != nil {
 			return err
