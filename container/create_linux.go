@@ -9,6 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"sandbox/cgroups"
 	"sandbox/namespaces"
 	"sandbox/state"
 )
@@ -29,7 +30,8 @@ type CreateOptions struct {
 }
 
 // Create sets up container id from s and leaves its init waiting for
-// Start. On error nothing remains: no process, no mount, no state.
+// Start, in the container's cgroup. On error nothing remains: no process,
+// no mount, no cgroup, no state.
 func Create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*namespaces.Process, error) {
 	lock, err := store.Create(id)
 	if err != nil {
@@ -49,9 +51,24 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 	if s.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
 		return nil, fmt.Errorf("process.terminal is set: give --console-socket to receive the terminal, or --detach=false")
 	}
+	cg, err := newCgroup(s, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := launch(store, id, s, o, cg)
+	if err != nil {
+		destroyCgroup(cg)
+		return nil, err
+	}
+	return p, nil
+}
+
+// launch starts the init in cg and records the container.
+func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *cgroups.Manager) (*namespaces.Process, error) {
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations},
+		Place: place(cg),
 	})
 	if err != nil {
 		return nil, err
@@ -68,7 +85,7 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 
 	c := &state.Container{
 		ID: id, Bundle: o.Bundle, Pid: p.Pid(), Created: time.Now(),
-		Owner: owner(), Annotations: s.Annotations,
+		Owner: owner(), Annotations: s.Annotations, CgroupPaths: cgroupPaths(cg),
 	}
 	start, ok := state.StartTime(c.Pid)
 	if !ok {

@@ -8,6 +8,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/cgroups"
 	"sandbox/namespaces"
 	"sandbox/state"
 )
@@ -45,12 +46,20 @@ func Exec(store *state.Store, id string, proc *specs.Process, o ExecOptions) (*n
 		return nil, errors.New("a terminal for a detached exec needs --console-socket to receive it")
 	}
 
+	var cg *cgroups.Manager
+	if len(c.CgroupPaths) > 0 {
+		if cg, err = cgroups.Load(c.CgroupPaths); err != nil {
+			return nil, err
+		}
+	}
 	pidfd, err := openInit(c)
 	if err != nil {
 		return nil, err
 	}
 	defer pidfd.Close()
-	p, err := namespaces.Exec(pidfd, c.Pid, s, namespaces.Options{Stdio: o.Stdio, Detached: o.Detached})
+	p, err := namespaces.Exec(pidfd, c.Pid, s, namespaces.Options{
+		Stdio: o.Stdio, Detached: o.Detached, Place: place(cg),
+	})
 	if err != nil {
 		return nil, err
 	}

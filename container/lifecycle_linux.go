@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/cgroups"
 	"sandbox/hooks"
 	"sandbox/state"
 )
@@ -153,8 +154,11 @@ func Delete(store *state.Store, id string, force bool, log *slog.Logger) error {
 		return err
 	}
 	st := store.Status(c)
-	if st == specs.StateRunning && !force {
-		return fmt.Errorf("container %s is running: stop it first, or delete it with --force", id)
+	if (st == specs.StateRunning || st == state.StatePaused) && !force {
+		return fmt.Errorf("container %s is %s: stop it first, or delete it with --force", id, st)
+	}
+	if err := removeCgroup(c); err != nil {
+		return err
 	}
 	if st != specs.StateStopped {
 		if err := killAndWait(c); err != nil {
@@ -165,7 +169,27 @@ func Delete(store *state.Store, id string, force bool, log *slog.Logger) error {
 	return store.Remove(id)
 }
 
+// removeCgroup kills every process left in c's cgroup, the init and
+// whatever escaped its PID namespace, frozen or not, and removes the
+// cgroup.
+func removeCgroup(c *state.Container) error {
+	if len(c.CgroupPaths) == 0 {
+		return nil
+	}
+	cg, err := cgroups.Load(c.CgroupPaths)
+	if err != nil {
+		return fmt.Errorf("container %s: %w", c.ID, err)
+	}
+	if err := cg.Destroy(true); err != nil {
+		return fmt.Errorf("container %s: %w", c.ID, err)
+	}
+	return nil
+}
+
 func killAndWait(c *state.Container) error {
+	if !c.Alive() {
+		return nil // removeCgroup killed it
+	}
 	if err := signalInit(c, c.Pid, unix.SIGKILL); err != nil {
 		return err
 	}

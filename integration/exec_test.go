@@ -54,11 +54,21 @@ func TestExecJoinsEveryNamespace(t *testing.T) {
 			if p, _ := strconv.Atoi(kv["self"]); p <= 1 {
 				t.Errorf("exec'd shell has pid %q in the container, want a new one above 1", kv["self"])
 			}
+			if cg := ociOK(t, root, "exec", "ctr", "sh", "-c", "cat /proc/self/cgroup; echo; cat /proc/1/cgroup"); !sameHalves(cg) {
+				t.Errorf("exec'd process in another cgroup than the init:\n%s", cg)
+			}
 			if edit != nil && !strings.Contains(out, "200000") {
 				t.Errorf("uid_map inside the exec: want the container's mapping, got:\n%s", out)
 			}
 		})
 	}
+}
+
+// sameHalves reports whether the text before the first blank line equals
+// the text after it.
+func sameHalves(s string) bool {
+	a, b, ok := strings.Cut(s, "\n\n")
+	return ok && a+"\n" == b
 }
 
 // TestExecProcess: identity, capabilities, no_new_privs, environment and

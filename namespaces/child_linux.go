@@ -12,8 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/caps"
+	"sandbox/cgroups"
 	"sandbox/hooks"
 	"sandbox/rootfs"
+	"sandbox/spec"
 )
 
 // IsChild reports whether this process is a child stage that Start or Exec
@@ -55,6 +57,10 @@ func Init() {
 // child finishes the container inside its namespaces. The order is the
 // security argument, step by step:
 //
+//  0. Read the config. The parent sends it only once the child is in its
+//     cgroup (Options.Place), so the limits hold from here on. Read the
+//     host's cgroup layout, whose paths the cgroup namespace would hide,
+//     then create that namespace, if asked: its root is the cgroup.
 //  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
@@ -80,12 +86,23 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
+	var layout cgroups.Layout
+	if rootfs.HasCgroupMount(s) {
+		if layout, err = cgroups.HostLayout(); err != nil {
+			return err
+		}
+	}
+	if spec.HasNamespace(s, specs.CgroupNamespace) {
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("create the cgroup namespace: %w", os.NewSyscallError("unshare", err))
+		}
+	}
 	var st *specs.State
 	beforePivot := func() (err error) {
 		st, err = createHooks(c, sync)
 		return err
 	}
-	if err := rootfs.Prepare(s, beforePivot); err != nil {
+	if err := rootfs.Prepare(s, layout, beforePivot); err != nil {
 		return err
 	}
 	if err := setupUTSAndNet(s); err != nil {

@@ -74,6 +74,13 @@ type Options struct {
 	// State is the container's state for its hooks: id, bundle and
 	// annotations; the launcher fills in the PID and status.
 	State specs.State
+
+	// Place, when set, is called with the child's host PID as soon as the
+	// child exists, and before the child gets its config: the child does
+	// nothing before it has read the config, so whatever Place does to
+	// the process (put it in a cgroup) holds for every instruction of the
+	// container's setup and of the workload. An error kills the child.
+	Place func(pid int) error
 }
 
 // Process is a container whose child stage runs, from Start until Wait.
@@ -140,16 +147,25 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		childSock.Close()
 		return nil, err
 	}
-	// The config goes into the pipe while the child starts, so it is there
-	// when the child looks; a config larger than the pipe waits for it.
+	// The config goes into the pipe once the child is placed, while the
+	// child's runtime starts; a config larger than the pipe waits for the
+	// child to read it.
 	sent := make(chan error, 1)
+	placed := make(chan bool, 1)
 	go func() {
+		if !<-placed {
+			configW.Close()
+			sent <- errors.New("the child was not placed")
+			return
+		}
 		_, err := configW.Write(config)
 		configW.Close()
 		sent <- err
 	}()
 
-	cmd := childCommand(s, flags, o, configR, childSock, fifo)
+	// A cgroup namespace is created by the child itself, once it is in
+	// its cgroup: the namespace's root is the cgroup its creator is in.
+	cmd := childCommand(s, flags&^unix.CLONE_NEWCGROUP, o, configR, childSock, fifo)
 	if !o.Detached {
 		runtime.LockOSThread()
 	}
@@ -157,12 +173,21 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	configR.Close()
 	childSock.Close()
 	if err != nil {
+		placed <- false
 		<-sent
 		parentSock.Close()
 		return nil, cloneError(err)
 	}
 
 	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent}
+	if o.Place != nil {
+		if err := o.Place(cmd.Process.Pid); err != nil {
+			placed <- false
+			p.abort()
+			return nil, err
+		}
+	}
+	placed <- true
 	if c.HookPause {
 		if err := p.createHooks(s, o.State); err != nil {
 			p.abort()

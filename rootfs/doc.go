@@ -17,14 +17,17 @@
 //     mount point, and nodev makes every device node shipped in the image,
 //     or created later with CAP_MKNOD, unusable.
 //  3. Make the mounts of the config, in order: proc, the /dev tmpfs,
-//     devpts, shm, mqueue, sysfs (read-only), then volumes and tmpfs. A
-//     mount of type cgroup is built from binds of the host's hierarchies
-//     (see mountCgroup), since mount(2) cannot make one.
+//     devpts, shm, mqueue, sysfs (read-only), the cgroup tree, then volumes
+//     and tmpfs. A mount of type "cgroup" becomes the mounts that show the
+//     container its own cgroup (cgroups.MountPlan): one cgroup2 mount on a
+//     v2 host, a tmpfs holding one mount per tree on v1 and hybrid hosts.
 //  4. Fill /dev: bind the host's null, zero, full, random, urandom and tty
 //     nodes (a bind works inside a user namespace, where mknod does not),
 //     then the ptmx, fd, stdin, stdout and stderr links.
-//  5. Mask linux.maskedPaths and make linux.readonlyPaths read-only. This
-//     comes after step 3 because the paths live on the new proc and sysfs.
+//  5. Mask linux.maskedPaths and make linux.readonlyPaths read-only, and
+//     the cgroup tmpfs with them. This comes after step 3 because the
+//     paths live on the new proc and sysfs, and the tmpfs must stay
+//     writable until its mountpoints are made.
 //  6. Create the working directory if it is missing.
 //  7. Make the rootfs read-only when root.readonly is set; last, so the
 //     mountpoints above could still be created.

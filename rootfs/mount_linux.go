@@ -58,9 +58,6 @@ func mountOne(root *os.File, m specs.Mount) error {
 // handle on the new mount's root, or nil when no propagation change needs
 // one.
 func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, error) {
-	if m.Type == "cgroup" {
-		return mountCgroup(root, m, p, dst)
-	}
 	err := mount(m.Source, fdPath(dst), m.Type, p.flags, strings.Join(p.data, ","))
 	if errors.Is(err, unix.EPERM) && m.Type == "sysfs" {
 		// A network namespace not owned by our user namespace (--net host

@@ -6,15 +6,20 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"sandbox/cgroups"
 )
 
 // Prepare builds the container's filesystem and pivots into it, in the
 // order given in the package doc. On return the process's root and working
-// directory are the container's /.
+// directory are the container's /. cg is the host's cgroup layout, needed
+// when s has a mount of type "cgroup" (HasCgroupMount).
 //
-// Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, and
-// before any identity or capability change.
-func Prepare(s *specs.Spec, beforePivot func() error) error {
+// Preconditions: in a new mount namespace, with CAP_SYS_ADMIN there, in
+// the container's cgroup, and before any identity or capability change.
+// beforePivot, when not nil, runs once the mounts are made, before the
+// rootfs turns read-only and pivot_root.
+func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error) error {
 	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
 	if err != nil {
 		return err
@@ -30,7 +35,8 @@ func Prepare(s *specs.Spec, beforePivot func() error) error {
 	}
 	defer root.Close()
 
-	for _, m := range s.Mounts {
+	mounts, readonly := expandCgroupMounts(s, cg)
+	for _, m := range mounts {
 		if err := mountOne(root, m); err != nil {
 			return err
 		}
@@ -41,7 +47,7 @@ func Prepare(s *specs.Spec, beforePivot func() error) error {
 	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
 		return err
 	}
-	if err := readonlyPaths(root, s.Linux.ReadonlyPaths); err != nil {
+	if err := readonlyPaths(root, readonly); err != nil {
 		return err
 	}
 	if err := makeCwd(root, s.Process.Cwd); err != nil {

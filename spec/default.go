@@ -31,7 +31,7 @@ func Default(rootless bool) *specs.Spec {
 		Linux: &specs.Linux{
 			Namespaces: []specs.LinuxNamespace{
 				{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace}, {Type: specs.IPCNamespace},
-				{Type: specs.UTSNamespace}, {Type: specs.MountNamespace},
+				{Type: specs.UTSNamespace}, {Type: specs.MountNamespace}, {Type: specs.CgroupNamespace},
 			},
 			MaskedPaths:   slices.Clone(MaskedPaths),
 			ReadonlyPaths: slices.Clone(ReadonlyPaths),
@@ -74,8 +74,6 @@ func Ignored(s *specs.Spec) []string {
 		add(p.SelinuxLabel != "", "process.selinuxLabel")
 	}
 	if l := s.Linux; l != nil {
-		add(l.Resources != nil, "linux.resources")
-		add(l.CgroupsPath != "", "linux.cgroupsPath")
 		add(l.Seccomp != nil, "linux.seccomp")
 		add(len(l.Sysctl) > 0, "linux.sysctl")
 		add(len(l.Devices) > 0, "linux.devices")

@@ -41,7 +41,8 @@ var ReadonlyPaths = []string{
 }
 
 // DefaultMounts are the kernel filesystems every container gets, in mount
-// order. Every one is nodev: device nodes reach the container only as binds
+// order. The cgroup mount shows the container its own cgroup, read-only
+// (see package cgroups). Every one is nodev: device nodes reach the container only as binds
 // of the host's own nodes, made by the runtime (see rootfs).
 func DefaultMounts() []specs.Mount {
 	return []specs.Mount{
@@ -54,6 +55,8 @@ func DefaultMounts() []specs.Mount {
 			Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}},
 		{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}},
 		{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}},
+		{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup",
+			Options: []string{"nosuid", "noexec", "nodev", "relatime", "ro"}},
 	}
 }
 

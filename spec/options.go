@@ -41,6 +41,8 @@ type Options struct {
 
 	AllowPrivilegeEscalation bool
 	TTY                      bool
+
+	Resources Resources // --memory, --pids-limit, --cpus...
 }
 
 // New builds the runtime-spec config that o describes. It reads the
@@ -78,7 +80,7 @@ func New(o Options) (*specs.Spec, error) {
 	}
 
 	steps := []func(*specs.Spec, Options) error{
-		setNamespaces, setIDMaps, setUser, setCapabilities, setEnv, setMounts,
+		setNamespaces, setIDMaps, setUser, setCapabilities, setEnv, setMounts, setResources,
 	}
 	for _, step := range steps {
 		if err := step(s, o); err != nil {
@@ -94,6 +96,7 @@ func setNamespaces(s *specs.Spec, o Options) error {
 		{Type: specs.MountNamespace},
 		{Type: specs.UTSNamespace},
 		{Type: specs.IPCNamespace},
+		{Type: specs.CgroupNamespace},
 	}
 	switch o.Net {
 	case "", "none":

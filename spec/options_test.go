@@ -101,7 +101,7 @@ func TestNewDefaults(t *testing.T) {
 	}
 	wantNS := []specs.LinuxNamespace{
 		{Type: specs.PIDNamespace}, {Type: specs.MountNamespace}, {Type: specs.UTSNamespace},
-		{Type: specs.IPCNamespace}, {Type: specs.NetworkNamespace},
+		{Type: specs.IPCNamespace}, {Type: specs.CgroupNamespace}, {Type: specs.NetworkNamespace},
 	}
 	if !reflect.DeepEqual(s.Linux.Namespaces, wantNS) {
 		t.Errorf("namespaces: got %+v, want %+v", s.Linux.Namespaces, wantNS)
@@ -160,8 +160,8 @@ func TestNewNet(t *testing.T) {
 			if got := HasNamespace(s, specs.NetworkNamespace); got != tt.wantNet {
 				t.Errorf("network namespace: got %v, want %v", got, tt.wantNet)
 			}
-			if got := len(s.Linux.Namespaces); got != 4+btoi(tt.wantNet) {
-				t.Errorf("namespaces: got %d, want %d", got, 4+btoi(tt.wantNet))
+			if got := len(s.Linux.Namespaces); got != 5+btoi(tt.wantNet) {
+				t.Errorf("namespaces: got %d, want %d", got, 5+btoi(tt.wantNet))
 			}
 		})
 	}

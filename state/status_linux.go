@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/cgroups"
 )
 
 // StartTime reads the start time of process pid (field 22 of
@@ -39,8 +41,14 @@ func (c *Container) Alive() bool {
 	return ok && start == c.InitStart
 }
 
+// StatePaused is the status of a container whose cgroup is frozen (pause).
+// The runtime spec names no such state; runc reports this one, and engines
+// read it.
+const StatePaused specs.ContainerState = "paused"
+
 // Status derives c's OCI status: stopped when its init is gone, created
-// while the exec fifo exists, running otherwise.
+// while the exec fifo exists, paused while its cgroup is frozen, running
+// otherwise.
 func (s *Store) Status(c *Container) specs.ContainerState {
 	if !c.Alive() {
 		return specs.StateStopped
@@ -50,7 +58,35 @@ func (s *Store) Status(c *Container) specs.ContainerState {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return specs.StateRunning
 	}
+	if c.frozen() {
+		return StatePaused
+	}
 	return specs.StateRunning
+}
+
+func (c *Container) frozen() bool {
+	if len(c.CgroupPaths) == 0 {
+		return false
+	}
+	m, err := cgroups.Load(c.CgroupPaths)
+	return err == nil && m.Frozen()
+}
+
+// oomKills counts the container's processes that the kernel's OOM killer
+// ended, while its cgroup exists.
+func (c *Container) oomKills() uint64 {
+	if len(c.CgroupPaths) == 0 {
+		return 0
+	}
+	m, err := cgroups.Load(c.CgroupPaths)
+	if err != nil {
+		return 0
+	}
+	oom, err := m.OOM()
+	if err != nil {
+		return 0
+	}
+	return oom.Kills
 }
 
 // OCIState is the state that `sandbox state` prints and hooks receive.
@@ -58,6 +94,11 @@ type OCIState struct {
 	specs.State
 	Created string `json:"created"`
 	Owner   string `json:"owner"`
+
+	// OOMKills is how many of the container's processes the kernel's OOM
+	// killer ended, for as long as its cgroup exists (until delete). It
+	// is sandbox's own field, left out when zero.
+	OOMKills uint64 `json:"oomKills,omitempty"`
 }
 
 // State returns c's OCI state. A stopped container has no pid.
@@ -67,8 +108,9 @@ func (s *Store) State(c *Container) OCIState {
 			Version: specs.Version, ID: c.ID, Status: s.Status(c),
 			Pid: c.Pid, Bundle: c.Bundle, Annotations: c.Annotations,
 		},
-		Created: c.Created.UTC().Format("2006-01-02T15:04:05.000000000Z"),
-		Owner:   c.Owner,
+		Created:  c.Created.UTC().Format("2006-01-02T15:04:05.000000000Z"),
+		Owner:    c.Owner,
+		OOMKills: c.oomKills(),
 	}
 	if st.Status == specs.StateStopped {
 		st.Pid = 0

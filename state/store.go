@@ -47,6 +47,11 @@ type Container struct {
 	Created     time.Time         `json:"created"`
 	Owner       string            `json:"owner"`
 	Annotations map[string]string `json:"annotations,omitempty"`
+
+	// CgroupPaths are the directories of the container's cgroup, by
+	// controller on cgroup v1 ("" is the unified tree): cgroups.Load
+	// finds the cgroup from them. Empty when the container has none.
+	CgroupPaths map[string]string `json:"cgroupPaths,omitempty"`
 }
 
 // Store is the state root: one directory per container.

@@ -55,7 +55,7 @@ func createAction(c *cli.Context) error {
 	}
 	if err := writePidFile(c.String("pid-file"), p.Pid()); err != nil {
 		p.Kill()
-		store(c).Remove(id)
+		container.Delete(store(c), id, true, logger)
 		return err
 	}
 	p.Release()

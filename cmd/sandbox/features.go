@@ -17,7 +17,7 @@ func featuresCommand() *cli.Command {
 		Usage:        "print what this runtime supports, as the runtime-spec features JSON",
 		OnUsageError: usageErrorHandler,
 		Action: func(c *cli.Context) error {
-			no := false
+			no, yes := false, true
 			return printJSON(features.Features{
 				OCIVersionMin: "1.0.0",
 				OCIVersionMax: specs.Version,
@@ -31,7 +31,7 @@ func featuresCommand() *cli.Command {
 						}
 						return out
 					}(),
-					Cgroup:  &features.Cgroup{V1: &no, V2: &no, Systemd: &no, SystemdUser: &no},
+					Cgroup:  &features.Cgroup{V1: &yes, V2: &yes, Systemd: &no, SystemdUser: &no},
 					Seccomp: &features.Seccomp{Enabled: &no},
 				},
 			})

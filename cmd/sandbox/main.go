@@ -12,6 +12,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	"sandbox/container"
 	"sandbox/namespaces"
 )
 
@@ -43,6 +44,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			runCommand(), createCommand(), startCommand(), execCommand(), stateCommand(), killCommand(),
 			deleteCommand(), listCommand(), psCommand(), featuresCommand(), specCommand(),
+			pauseCommand(), resumeCommand(), updateCommand(),
 		},
 	}
 	// cli gives each command a "help" subcommand, alias "h", which would
@@ -82,11 +84,16 @@ func usageErrorHandler(_ *cli.Context, err error, _ bool) error {
 func exitCode(err error) int {
 	var code exitError
 	var nsErr *namespaces.Error
+	var oom *container.OOMError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &code):
 		return int(code)
+	case errors.As(err, &oom):
+		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+		logError(err)
+		return oom.Status()
 	case errors.As(err, &nsErr):
 		fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
 		logError(err)

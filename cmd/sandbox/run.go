@@ -7,6 +7,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	"sandbox/container"
 	"sandbox/namespaces"
 	"sandbox/spec"
 	"sandbox/state"
@@ -18,7 +19,7 @@ func runCommand() *cli.Command {
 		Usage:     "run COMMAND as PID 1 of a new container on ROOTFS, and exit with its status",
 		ArgsUsage: "ROOTFS COMMAND [ARG...] | --bundle DIR ID",
 		Description: `Without flags the container gets new pid, network (loopback only), mount, uts
-and ipc namespaces, Docker's default capability set, no_new_privs, and runs as
+ipc and cgroup namespaces, a cgroup of its own, Docker's default capability set, no_new_privs, and runs as
 root: without --userns that is root of the host, held in only by namespaces and
 capabilities. Exit status: the command's own, 128+N when signal N killed it,
 125 when sandbox failed, 126 when the command cannot run, 127 when it is missing.
@@ -45,6 +46,12 @@ instead, as runc run does: create, start, wait, delete.`,
 				Usage: "leave no_new_privs off, so setuid and file-capability programs work"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the container a terminal"},
 			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "with --bundle: start the container and return"},
+			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Usage: "memory limit `SIZE` (64m, 1g); swap is held to it too"},
+			&cli.StringFlag{Name: "memory-swap", Usage: "limit of memory plus swap, `SIZE`, or -1 for unlimited swap"},
+			&cli.Int64Flag{Name: "pids-limit", Usage: "at most `N` processes and threads (-1: no limit)"},
+			&cli.StringFlag{Name: "cpus", Usage: "CPU time `N` CPUs' worth per period, such as 0.5 or 2"},
+			&cli.StringFlag{Name: "cpuset-cpus", Usage: "run only on CPUs `LIST`, such as 0-1,3"},
+			&cli.Uint64Flag{Name: "cpu-shares", Usage: "CPU weight `N` against other cgroups (1024 is the default)"},
 		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
@@ -79,6 +86,10 @@ func runAction(c *cli.Context) error {
 		Net:                      c.String("net"),
 		AllowPrivilegeEscalation: c.Bool("allow-privilege-escalation"),
 		TTY:                      c.Bool("tty"),
+		Resources: spec.Resources{
+			Memory: c.String("memory"), MemorySwap: c.String("memory-swap"), PidsLimit: c.Int64("pids-limit"),
+			Cpus: c.String("cpus"), CpusetCpus: c.String("cpuset-cpus"), CpuShares: c.Uint64("cpu-shares"),
+		},
 	})
 	if err != nil {
 		return err
@@ -93,7 +104,7 @@ func stdio() namespaces.Stdio {
 // runSpec starts the container, relays signals and the terminal, and
 // returns the workload's exit status.
 func runSpec(s *specs.Spec) error {
-	p, err := namespaces.Start(s, namespaces.Options{Stdio: stdio()})
+	p, err := container.StartForeground(s, stdio())
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func runBundle(c *cli.Context) error {
 	}
 	if err := writePidFile(c.String("pid-file"), p.Pid()); err != nil {
 		p.Kill()
-		st.Remove(id)
+		container.Delete(st, id, true, logger)
 		return err
 	}
 	if c.Bool("detach") {
@@ -61,6 +61,9 @@ func runBundle(c *cli.Context) error {
 	code, err := p.Wait()
 	drain()
 	if err != nil {
+		return err
+	}
+	if err := container.CheckOOM(st, id, code); err != nil {
 		return err
 	}
 	return exitError(code)

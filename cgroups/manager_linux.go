@@ -1,0 +1,289 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"time"
+
+	cg "github.com/opencontainers/cgroups"
+	"github.com/opencontainers/cgroups/fs"
+	"github.com/opencontainers/cgroups/fs2"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	// The library leaves device rules to a package of its own, which also
+	// brings the systemd driver in; sandbox writes them itself.
+	cg.DevicesSetV1 = setDevicesV1
+	cg.DevicesSetV2 = setDevicesV2
+}
+
+// Manager is one container's cgroup.
+type Manager struct {
+	m    cg.Manager
+	path string // as chosen by Path, for messages
+	v2   bool
+	res  *cg.Resources // the limits Create applies
+}
+
+// IsV2 reports whether the host mounts the unified cgroup v2 tree alone.
+func IsV2() bool { return cg.IsCgroup2UnifiedMode() }
+
+// New prepares the manager of the cgroup at path (see Path) with the
+// config's linux.resources. Nothing is created until Create.
+func New(path string, r *specs.LinuxResources) (*Manager, error) {
+	v2 := IsV2()
+	res, err := translate(r, v2, true)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newManager(&cg.Cgroup{Path: path, Resources: res}, v2, nil)
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: %s: %w", path, err)
+	}
+	return &Manager{m: m, path: path, v2: v2, res: res}, nil
+}
+
+// Load finds the cgroup that Paths recorded, from another process.
+func Load(paths map[string]string) (*Manager, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("cgroups: the container has no cgroup")
+	}
+	v2 := IsV2()
+	m, err := newManager(&cg.Cgroup{Resources: &cg.Resources{SkipDevices: true}}, v2, maps.Clone(paths))
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: %w", err)
+	}
+	return &Manager{m: m, path: paths[anyKey(paths)], v2: v2}, nil
+}
+
+func newManager(c *cg.Cgroup, v2 bool, paths map[string]string) (cg.Manager, error) {
+	if !v2 {
+		return fs.NewManager(c, paths)
+	}
+	dir := ""
+	if paths != nil {
+		dir = paths[""]
+	}
+	return fs2.NewManager(c, dir)
+}
+
+func anyKey(paths map[string]string) string {
+	for _, k := range []string{"", "memory", "pids", "devices"} {
+		if _, ok := paths[k]; ok {
+			return k
+		}
+	}
+	for k := range paths {
+		return k
+	}
+	return ""
+}
+
+// Paths are the cgroup's directories, by controller on v1 ("" is the
+// unified tree), to record with the container.
+func (m *Manager) Paths() map[string]string {
+	return maps.Clone(m.m.GetPaths())
+}
+
+// Create makes the cgroup, in every tree, and applies the limits, with no
+// process in it yet. On error nothing of it remains.
+func (m *Manager) Create() error {
+	if err := m.m.Apply(-1); err != nil {
+		m.m.Destroy()
+		return fmt.Errorf("cgroups: create %s: %w", m.path, createHint(err))
+	}
+	if err := m.m.Set(m.res); err != nil {
+		m.m.Destroy()
+		return fmt.Errorf("cgroups: apply linux.resources to %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// createHint explains the errno of a failed mkdir in a cgroup tree.
+func createHint(err error) error {
+	switch {
+	case errors.Is(err, unix.EROFS):
+		return fmt.Errorf("%w (the cgroup tree is mounted read-only here: are we in a container?)", err)
+	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
+		return fmt.Errorf("%w (creating cgroups needs root, or a delegated cgroup)", err)
+	}
+	return err
+}
+
+// Add puts process pid, with all its threads, in the cgroup.
+func (m *Manager) Add(pid int) error {
+	if err := m.m.AddPid("", pid); err != nil {
+		return fmt.Errorf("cgroups: add pid %d to %s: %w", pid, m.path, err)
+	}
+	return nil
+}
+
+// Update applies new limits to the running container. Only the limits r
+// sets change; device rules are kept as they are.
+func (m *Manager) Update(r *specs.LinuxResources) error {
+	res, err := translate(r, m.v2, false)
+	if err != nil {
+		return err
+	}
+	res.SkipDevices = true
+	if err := m.m.Set(res); err != nil {
+		return fmt.Errorf("cgroups: update %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// Freeze stops every process of the cgroup where it stands, and returns
+// once the kernel reports them all frozen.
+func (m *Manager) Freeze() error {
+	if err := m.m.Freeze(cg.Frozen); err != nil {
+		return fmt.Errorf("cgroups: freeze %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// Thaw lets a frozen cgroup run again.
+func (m *Manager) Thaw() error {
+	if err := m.m.Freeze(cg.Thawed); err != nil {
+		return fmt.Errorf("cgroups: thaw %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// Frozen reports whether the cgroup is frozen, or freezing.
+func (m *Manager) Frozen() bool {
+	st, err := m.m.GetFreezerState()
+	return err == nil && st == cg.Frozen
+}
+
+// Exists reports whether the cgroup is still there.
+func (m *Manager) Exists() bool { return m.m.Exists() }
+
+// Pids lists the host PIDs of every process in the cgroup and below.
+func (m *Manager) Pids() ([]int, error) {
+	pids, err := m.m.GetAllPids()
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: list the processes of %s: %w", m.path, err)
+	}
+	return pids, nil
+}
+
+// Destroy removes the cgroup from every tree. With kill, it first kills
+// every process still in it and waits for them to go: a cgroup that holds
+// a process cannot be removed.
+func (m *Manager) Destroy(kill bool) error {
+	if kill {
+		if err := m.killAll(); err != nil {
+			return err
+		}
+	}
+	if err := m.m.Destroy(); err != nil {
+		return fmt.Errorf("cgroups: remove %s: %w", m.path, err)
+	}
+	return nil
+}
+
+// killAll sends SIGKILL to every process of the cgroup. A process that
+// forks while it is being killed could escape a simple loop over the
+// list, so v2 uses cgroup.kill (Linux 5.14), which the kernel applies to
+// the whole cgroup at once, and otherwise the cgroup is frozen for the
+// loop: SIGKILL ends even a frozen process once it is thawed.
+func (m *Manager) killAll() error {
+	if pids, err := m.m.GetAllPids(); err == nil && len(pids) == 0 {
+		return nil // the common case, and freezing an empty v1 cgroup still costs a wait
+	}
+	if m.v2 {
+		err := cg.WriteFile(m.m.Path(""), "cgroup.kill", "1")
+		if err == nil || errors.Is(err, os.ErrNotExist) && !m.m.Exists() {
+			return m.awaitEmpty()
+		}
+	}
+	frozen := m.m.Freeze(cg.Frozen) == nil
+	pids, _ := m.m.GetAllPids()
+	for _, pid := range pids {
+		unix.Kill(pid, unix.SIGKILL)
+	}
+	if frozen {
+		m.m.Freeze(cg.Thawed)
+	}
+	return m.awaitEmpty()
+}
+
+func (m *Manager) awaitEmpty() error {
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		pids, err := m.m.GetAllPids()
+		if err != nil || len(pids) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("cgroups: %s: processes %v still alive 10s after SIGKILL", m.path, pids)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Sweep removes the cgroups that `sandbox run` processes left behind when
+// they were killed before they could remove their own: empty cgroups
+// under Parent, named by RunID after a process that no longer exists. A
+// cgroup still holding a process is never removed (rmdir refuses it).
+func Sweep() {
+	dir := sweepDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := runOwner(e.Name())
+		if !ok || !e.IsDir() || unix.Kill(pid, 0) != unix.ESRCH {
+			continue
+		}
+		if m, err := newManager(&cg.Cgroup{Path: filepath.Join(Parent, e.Name()),
+			Resources: &cg.Resources{}}, IsV2(), nil); err == nil {
+			m.Destroy()
+		}
+	}
+}
+
+// sweepDir is Parent in one tree that every container's cgroup is in.
+func sweepDir() string {
+	if IsV2() {
+		return filepath.Join(fs2.UnifiedMountpoint, Parent)
+	}
+	mnt, err := cg.FindCgroupMountpoint("", "devices")
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(mnt, Parent)
+}
+
+// OOM is what the memory controller counted for the cgroup.
+type OOM struct {
+	Kills uint64 // processes the OOM killer ended
+	Hits  uint64 // times usage reached the limit (v1 memory.failcnt, v2 memory.events "max")
+	Limit int64  // the memory limit in bytes, or -1 for none
+}
+
+// OOM reads the memory controller's counters: memory.events on v2,
+// memory.oom_control and memory.failcnt on v1.
+func (m *Manager) OOM() (OOM, error) {
+	dir := m.m.Path("memory")
+	if dir == "" {
+		return OOM{}, fmt.Errorf("cgroups: %s has no memory controller", m.path)
+	}
+	var o OOM
+	var err error
+	if o.Kills, err = m.m.OOMKillCount(); err != nil {
+		return OOM{}, fmt.Errorf("cgroups: %s: %w", m.path, err)
+	}
+	hitsFile, limitFile := "memory.failcnt", "memory.limit_in_bytes"
+	if m.v2 {
+		hitsFile, limitFile = "memory.events", "memory.max"
+	}
+	o.Hits = readCounter(dir, hitsFile, "max")
+	o.Limit = readLimit(dir, limitFile)
+	return o, nil
+}

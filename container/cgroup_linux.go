@@ -1,0 +1,57 @@
+package container
+
+import (
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"sandbox/cgroups"
+)
+
+// newCgroup creates the cgroup of container id with the config's limits,
+// empty: the launcher adds the init to it (namespaces.Options.Place).
+//
+// A caller that is not root cannot create cgroups without delegation; a
+// container that asks for no limits and no cgroup then runs without one,
+// in the caller's cgroup, as before. It returns nil in that case.
+func newCgroup(s *specs.Spec, id string) (*cgroups.Manager, error) {
+	if os.Geteuid() != 0 && s.Linux.Resources == nil && s.Linux.CgroupsPath == "" {
+		return nil, nil
+	}
+	path, err := cgroups.Path(s.Linux.CgroupsPath, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := cgroups.New(path, s.Linux.Resources)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Create(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// place is the launcher's hook that puts the child in cg, if any.
+func place(cg *cgroups.Manager) func(int) error {
+	if cg == nil {
+		return nil
+	}
+	return cg.Add
+}
+
+// destroyCgroup removes the container's cgroup, killing whatever is left
+// in it. It is quiet when there is none.
+func destroyCgroup(cg *cgroups.Manager) error {
+	if cg == nil {
+		return nil
+	}
+	return cg.Destroy(true)
+}
+
+func cgroupPaths(cg *cgroups.Manager) map[string]string {
+	if cg == nil {
+		return nil
+	}
+	return cg.Paths()
+}
