@@ -15,7 +15,6 @@ import (
 	"sandbox/cgroups"
 	"sandbox/hooks"
 	"sandbox/rootfs"
-	"sandbox/spec"
 )
 
 // IsChild reports whether this process is a child stage that Start or Exec
@@ -92,7 +91,7 @@ func child(base int, sync *os.File) error {
 			return err
 		}
 	}
-	if spec.HasNamespace(s, specs.CgroupNamespace) {
+	if newNamespace(s, specs.CgroupNamespace) {
 		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
 			return fmt.Errorf("create the cgroup namespace: %w", os.NewSyscallError("unshare", err))
 		}
@@ -291,4 +290,15 @@ func closeOnExecFrom(first int) error {
 		}
 	}
 	return nil
+}
+
+// newNamespace reports whether the config creates a namespace of type t,
+// rather than joining one by path or sharing the caller's.
+func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == t {
+			return ns.Path == ""
+		}
+	}
+	return false
 }

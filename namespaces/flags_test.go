@@ -1,6 +1,7 @@
 package namespaces
 
 import (
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -56,11 +57,14 @@ func TestCloneFlagsErrors(t *testing.T) {
 		in   []specs.LinuxNamespace
 		want string
 	}{
-		{"path to join", []specs.LinuxNamespace{{Type: specs.NetworkNamespace, Path: "/proc/1/ns/net"}},
-			"linux.namespaces: joining the network namespace at /proc/1/ns/net is not supported"},
-		{"path after good entries", []specs.LinuxNamespace{
+		{"path with a new user namespace", []specs.LinuxNamespace{
+			{Type: specs.UserNamespace}, {Type: specs.NetworkNamespace, Path: "/proc/1/ns/net"}},
+			"linux.namespaces: joining the network namespace at /proc/1/ns/net is not supported with a new " +
+				"user namespace, which may not enter namespaces of the host"},
+		{"user namespace by path", []specs.LinuxNamespace{
 			{Type: specs.PIDNamespace}, {Type: specs.UserNamespace, Path: "/run/userns/a"}},
-			"linux.namespaces: joining the user namespace at /run/userns/a is not supported"},
+			"linux.namespaces: joining the user namespace at /run/userns/a is not supported: " +
+				"let sandbox create it, with uidMappings and gidMappings"},
 		{"time namespace", []specs.LinuxNamespace{{Type: specs.MountNamespace}, {Type: specs.TimeNamespace}},
 			"linux.namespaces: a time namespace is not supported"},
 		{"time namespace with a path", []specs.LinuxNamespace{{Type: specs.TimeNamespace, Path: "/proc/1/ns/time"}},
@@ -79,6 +83,26 @@ func TestCloneFlagsErrors(t *testing.T) {
 				t.Errorf("CloneFlags: got %#x, %q, want 0, %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestNewPlan(t *testing.T) {
+	p, err := NewPlan([]specs.LinuxNamespace{
+		{Type: specs.MountNamespace, Path: "/m"}, {Type: specs.PIDNamespace},
+		{Type: specs.NetworkNamespace, Path: "/n"}, {Type: specs.UTSNamespace}, {Type: specs.IPCNamespace, Path: "/i"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Flags != unix.CLONE_NEWPID|unix.CLONE_NEWUTS {
+		t.Errorf("flags: got %#x, want pid and uts", p.Flags)
+	}
+	var got []string
+	for _, ns := range p.Join {
+		got = append(got, ns.Path)
+	}
+	if strings.Join(got, " ") != "/i /n /m" {
+		t.Errorf("join order: got %v, want ipc, network, then mount last", got)
 	}
 }
 

@@ -144,7 +144,7 @@ func joinCommand(s *specs.Spec, o Options, flags uintptr, config, sync, pidfd *o
 		Path: "/proc/self/exe",
 		Args: []string{"sandbox", "exec-init", "3"},
 		Env: []string{"GOMAXPROCS=1", "GOGC=off",
-			"_SANDBOX_JOIN=5:4:" + strconv.FormatUint(uint64(flags), 10)},
+			"_SANDBOX_JOIN=4:1:5/" + strconv.FormatUint(uint64(flags), 10)},
 		ExtraFiles:  []*os.File{config, sync, pidfd},
 		SysProcAttr: &syscall.SysProcAttr{},
 	}

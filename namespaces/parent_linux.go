@@ -110,10 +110,11 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	if err := spec.Validate(s); err != nil {
 		return nil, err
 	}
-	flags, err := CloneFlags(s.Linux.Namespaces)
+	plan, err := NewPlan(s.Linux.Namespaces)
 	if err != nil {
 		return nil, err
 	}
+	flags := plan.Flags
 	if os.Geteuid() != 0 && flags&unix.CLONE_NEWUSER == 0 {
 		return nil, errors.New("creating namespaces needs root: run sandbox as root, or add --userns to use a user namespace")
 	}
@@ -129,6 +130,11 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		}
 		defer fifo.Close()
 	}
+	join, err := openJoined(plan.Join)
+	if err != nil {
+		return nil, err
+	}
+	defer closeAll(join)
 	c := newChildConfig(s)
 	c.Detached = o.Detached
 	c.HasFifo = fifo != nil
@@ -165,7 +171,7 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 
 	// A cgroup namespace is created by the child itself, once it is in
 	// its cgroup: the namespace's root is the cgroup its creator is in.
-	cmd := childCommand(s, flags&^unix.CLONE_NEWCGROUP, o, configR, childSock, fifo)
+	cmd := childCommand(s, flags&^unix.CLONE_NEWCGROUP, o, configR, childSock, fifo, join)
 	if !o.Detached {
 		runtime.LockOSThread()
 	}
@@ -180,8 +186,18 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	}
 
 	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent}
+	if joinsPID(join) {
+		// The join stage forked into the PID namespace: its child is the
+		// container's init (see package nsenter).
+		if p.proc, err = awaitFork(cmd, parentSock); err != nil {
+			placed <- false
+			<-sent
+			parentSock.Close()
+			return nil, err
+		}
+	}
 	if o.Place != nil {
-		if err := o.Place(cmd.Process.Pid); err != nil {
+		if err := o.Place(p.proc.Pid); err != nil {
 			placed <- false
 			p.abort()
 			return nil, err
@@ -214,16 +230,29 @@ func socketPair() (*os.File, *os.File, error) {
 // childCommand is the re-exec of our own binary as the child stage. The
 // preserved descriptors come first, from 3, so they need not move; the
 // child's own follow, and argv[2] says where they start.
-func childCommand(s *specs.Spec, flags uintptr, o Options, config, sync, fifo *os.File) *exec.Cmd {
+func childCommand(s *specs.Spec, flags uintptr, o Options, config, sync, fifo *os.File, join []pathNS) *exec.Cmd {
+	base := 3 + len(o.PreserveFDs)
 	files := append(append([]*os.File{}, o.PreserveFDs...), config, sync)
 	if fifo != nil {
 		files = append(files, fifo)
 	}
+	// The child stage is short-lived: one thread of Go work, no GC.
+	env := []string{"GOMAXPROCS=1", "GOGC=off"}
+	if len(join) > 0 {
+		spec := fmt.Sprintf("_SANDBOX_JOIN=%d:%d:", base+1, btoi(joinsPID(join)))
+		for i, j := range join {
+			if i > 0 {
+				spec += ","
+			}
+			spec += fmt.Sprintf("%d/0", 3+len(files))
+			files = append(files, j.file)
+		}
+		env = append(env, spec)
+	}
 	cmd := &exec.Cmd{
-		Path: "/proc/self/exe",
-		Args: []string{"sandbox", "init", strconv.Itoa(3 + len(o.PreserveFDs))},
-		// The child stage is short-lived: one thread of Go work, no GC.
-		Env:         []string{"GOMAXPROCS=1", "GOGC=off"},
+		Path:        "/proc/self/exe",
+		Args:        []string{"sandbox", "init", strconv.Itoa(base)},
+		Env:         env,
 		ExtraFiles:  files,
 		SysProcAttr: &syscall.SysProcAttr{Cloneflags: flags},
 	}
@@ -248,6 +277,87 @@ func childCommand(s *specs.Spec, flags uintptr, o Options, config, sync, fifo *o
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: true}
 	}
 	return cmd
+}
+
+// pathNS is a namespace of the config named by path, opened.
+type pathNS struct {
+	typ  specs.LinuxNamespaceType
+	file *os.File
+}
+
+// openJoined opens the namespaces to join, checking that each path names a
+// namespace of the type the config says: setns(2) with type 0 would take
+// any kind.
+func openJoined(nss []specs.LinuxNamespace) ([]pathNS, error) {
+	var out []pathNS
+	for _, ns := range nss {
+		f, err := os.OpenFile(ns.Path, os.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err == nil {
+			err = checkNamespaceType(f, cloneFlags[ns.Type])
+		}
+		if err == nil && ns.Type == specs.MountNamespace {
+			err = checkNotOwnMountNS(f)
+		}
+		if err != nil {
+			if f != nil {
+				f.Close()
+			}
+			closeAll(out)
+			return nil, fmt.Errorf("linux.namespaces: %s namespace %s: %w", ns.Type, ns.Path, err)
+		}
+		out = append(out, pathNS{ns.Type, f})
+	}
+	return out, nil
+}
+
+// checkNamespaceType asks the kernel which kind of namespace f is
+// (ioctl_ns(2), NS_GET_NSTYPE).
+func checkNamespaceType(f *os.File, want uintptr) error {
+	got, err := unix.IoctlRetInt(int(f.Fd()), unix.NS_GET_NSTYPE)
+	if err != nil {
+		return fmt.Errorf("not a namespace: %w", err)
+	}
+	if uintptr(got) != want {
+		return errors.New("is a namespace of another type")
+	}
+	return nil
+}
+
+// checkNotOwnMountNS refuses sandbox's own mount namespace: the child
+// builds the rootfs and calls pivot_root(2) in the mount namespace it is
+// in, which in the caller's would rearrange the caller's, the host's, mounts.
+func checkNotOwnMountNS(f *os.File) error {
+	own, err := os.Stat("/proc/self/ns/mnt")
+	if err != nil {
+		return err
+	}
+	if theirs, err := f.Stat(); err == nil && os.SameFile(own, theirs) {
+		return errors.New("is sandbox's own mount namespace, whose mounts the container would change: " +
+			"give the container a mount namespace of its own")
+	}
+	return nil
+}
+
+func closeAll(js []pathNS) {
+	for _, j := range js {
+		j.file.Close()
+	}
+}
+
+func joinsPID(js []pathNS) bool {
+	for _, j := range js {
+		if j.typ == specs.PIDNamespace {
+			return true
+		}
+	}
+	return false
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func sysMaps(maps []specs.LinuxIDMapping) []syscall.SysProcIDMap {
@@ -302,7 +412,7 @@ func (p *Process) createHooks(s *specs.Spec, st specs.State) error {
 	case m.Type != msgHooks:
 		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
 	}
-	st.Version, st.Pid, st.Status = specs.Version, p.Pid(), specs.StateCreating
+	st.Version, st.Pid, st.Status = specs.Version, p.Pid(), specs.StateCreated // as runc reports it
 	for _, name := range []string{hooks.Prestart, hooks.CreateRuntime} {
 		if err := hooks.Run(name, hooks.Of(s, name), &st); err != nil {
 			return err

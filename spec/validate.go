@@ -116,6 +116,11 @@ func validateUser(s *specs.Spec) error {
 		}
 		return nil
 	}
+	for _, ns := range l.Namespaces {
+		if ns.Type == specs.UserNamespace && ns.Path != "" {
+			return nil // the joined namespace has its maps already
+		}
+	}
 	if len(l.UIDMappings) == 0 || len(l.GIDMappings) == 0 {
 		return errors.New("a user namespace needs linux.uidMappings and linux.gidMappings")
 	}
