@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -60,8 +61,10 @@ func runHooks(store *state.Store, c *state.Container, name string, status specs.
 	if status != specs.StateStopped {
 		st.Pid = c.Pid
 	}
-	if err := hooks.Run(name, hs, st); err != nil {
-		log.Warn(err.Error())
+	if err := hooks.RunEach(name, hs, st); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			log.Warn(line)
+		}
 	}
 }
 

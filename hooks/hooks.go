@@ -4,6 +4,11 @@
 //
 // The points, in the order a container meets them, and where each runs:
 //
+// The state a hook reads has the status the container has for runc at that
+// point: "created" for the hooks of create (the spec's "creating", but
+// engines are written against runc), "created" for startContainer,
+// "running" for poststart and "stopped" for poststop.
+//
 //	prestart, createRuntime  create, once the namespaces exist and the
 //	                         mounts are made, before pivot_root; in the
 //	                         runtime's namespaces (the parent)
@@ -70,6 +75,17 @@ func Of(s *specs.Spec, name string) []specs.Hook {
 // Run runs the hooks of point name in order, each with st as JSON on its
 // stdin, and stops at the first that fails.
 func Run(name string, hs []specs.Hook, st *specs.State) error {
+	return run(name, hs, st, true)
+}
+
+// RunEach runs every hook of point name, in order, whether or not those
+// before it failed, as poststart and poststop hooks are run; it returns
+// the failures, joined.
+func RunEach(name string, hs []specs.Hook, st *specs.State) error {
+	return run(name, hs, st, false)
+}
+
+func run(name string, hs []specs.Hook, st *specs.State, stop bool) error {
 	if len(hs) == 0 {
 		return nil
 	}
@@ -77,12 +93,16 @@ func Run(name string, hs []specs.Hook, st *specs.State) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range hs {
+	var errs []error
+	for i, h := range hs {
 		if err := runOne(h, data); err != nil {
-			return fmt.Errorf("%s hook %s: %w", name, h.Path, err)
+			errs = append(errs, fmt.Errorf("%s hook %d (%s): %w", name, i, h.Path, err))
+			if stop {
+				break
+			}
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // maxStderr bounds the part of a hook's stderr that its error quotes.

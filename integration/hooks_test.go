@@ -51,7 +51,7 @@ func TestHooks(t *testing.T) {
 	ociOK(t, root, "delete", "--force", "h")
 
 	for name, status := range map[string]string{
-		"prestart": "creating", "createRuntime": "creating", "createContainer": "creating",
+		"prestart": "created", "createRuntime": "created", "createContainer": "created",
 		"startContainer": "created", "poststart": "running", "poststop": "stopped",
 	} {
 		data, err := os.ReadFile(filepath.Join(out, name+".json"))
@@ -81,10 +81,10 @@ func TestHookFailure(t *testing.T) {
 		hook  map[string]any
 		want  string
 	}{
-		{"createRuntime", hook("echo no network for you >&2; exit 3", 0), "createRuntime hook /bin/sh: exit status 3: no network for you"},
-		{"createContainer", hook("exit 4", 0), "createContainer hook /bin/sh: exit status 4"},
-		{"prestart", hook("sleep 30", 1), "prestart hook /bin/sh: killed after its timeout of 1s"},
-		{"startContainer", hook("exit 5", 0), "startContainer hook /bin/sh: exit status 5"},
+		{"createRuntime", hook("echo no network for you >&2; exit 3", 0), "createRuntime hook 0 (/bin/sh): exit status 3: no network for you"},
+		{"createContainer", hook("exit 4", 0), "createContainer hook 0 (/bin/sh): exit status 4"},
+		{"prestart", hook("sleep 30", 1), "prestart hook 0 (/bin/sh): killed after its timeout of 1s"},
+		{"startContainer", hook("exit 5", 0), "startContainer hook 0 (/bin/sh): exit status 5"},
 	} {
 		t.Run(c.point, func(t *testing.T) {
 			marker := bcMarker()
@@ -109,12 +109,16 @@ func TestHookFailure(t *testing.T) {
 
 	t.Run("poststart", func(t *testing.T) {
 		dir, root := bundle(t, "sh", "-c", "echo ran")
+		mark := filepath.Join(t.TempDir(), "second")
 		editConfig(t, dir, func(cfg map[string]any) {
-			cfg["hooks"] = map[string]any{"poststart": []any{hook("exit 6", 0)}}
+			cfg["hooks"] = map[string]any{"poststart": []any{hook("exit 6", 0), hook("touch "+mark, 0)}}
 		})
 		r := oci(t, root, "run", "--bundle", dir, "p")
-		if r.code != 0 || r.stdout != "ran\n" || !strings.Contains(r.stderr, "poststart hook /bin/sh: exit status 6") {
+		if r.code != 0 || r.stdout != "ran\n" || !strings.Contains(r.stderr, "poststart hook 0 (/bin/sh): exit status 6") {
 			t.Errorf("got exit %d, stdout %q, stderr %q; want the workload to run and a warning", r.code, r.stdout, r.stderr)
+		}
+		if _, err := os.Stat(mark); err != nil {
+			t.Errorf("the poststart hook after the failing one did not run: %v", err)
 		}
 	})
 
