@@ -228,36 +228,29 @@ func (m *Manager) awaitEmpty() error {
 
 // Sweep removes the cgroups that `sandbox run` processes left behind when
 // they were killed before they could remove their own: empty cgroups
-// under Parent, named by RunID after a process that no longer exists. A
-// cgroup still holding a process is never removed (rmdir refuses it).
+// under Parent, named by RunID after a process that no longer exists, in
+// every tree, so a cgroup half removed (gone from some v1 trees, left in
+// another or in a hybrid host's unified tree) goes too. A cgroup still
+// holding a process is never removed: rmdir(2) refuses it.
 func Sweep() {
-	dir := sweepDir()
-	entries, err := os.ReadDir(dir)
+	l, err := HostLayout()
 	if err != nil {
 		return
 	}
-	for _, e := range entries {
-		pid, ok := runOwner(e.Name())
-		if !ok || !e.IsDir() || unix.Kill(pid, 0) != unix.ESRCH {
+	for _, t := range l.Trees {
+		dir := filepath.Join(t.Mountpoint, Parent)
+		entries, err := os.ReadDir(dir)
+		if err != nil {
 			continue
 		}
-		if m, err := newManager(&cg.Cgroup{Path: filepath.Join(Parent, e.Name()),
-			Resources: &cg.Resources{}}, IsV2(), nil); err == nil {
-			m.Destroy()
+		for _, e := range entries {
+			pid, ok := runOwner(e.Name())
+			if !ok || !e.IsDir() || unix.Kill(pid, 0) != unix.ESRCH {
+				continue
+			}
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// sweepDir is Parent in one tree that every container's cgroup is in.
-func sweepDir() string {
-	if IsV2() {
-		return filepath.Join(fs2.UnifiedMountpoint, Parent)
-	}
-	mnt, err := cg.FindCgroupMountpoint("", "devices")
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(mnt, Parent)
 }
 
 // OOM is what the memory controller counted for the cgroup.

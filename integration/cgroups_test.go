@@ -1,7 +1,9 @@
 package integration
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -300,4 +302,28 @@ func TestCgroupNamespace(t *testing.T) {
 	if !strings.Contains(out, "0::/") {
 		t.Errorf("/proc/self/cgroup: got\n%s\nwant the unified line 0::/", out)
 	}
+}
+
+// TestCgroupSweep: a cgroup that a killed `sandbox run` left in one tree
+// only is removed by the next run once its owner is gone.
+func TestCgroupSweep(t *testing.T) {
+	_, rootfs := env(t)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	tree := "/sys/fs/cgroup/sandbox"
+	if !hostV2() {
+		tree = "/sys/fs/cgroup/pids/sandbox"
+	}
+	if err := os.MkdirAll(tree, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("run-%d-0badc0ffee00", dead.Process.Pid)
+	if err := os.Mkdir(filepath.Join(tree, name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(filepath.Join(tree, name)) })
+	runOK(t, "run", rootfs, "true")
+	noCgroup(t, name, "the next run")
 }
