@@ -24,6 +24,9 @@ type CreateOptions struct {
 	// terminal (process.terminal).
 	ConsoleSocket string
 
+	// NoNewKeyring keeps the caller's session keyring.
+	NoNewKeyring bool
+
 	// Foreground keeps the container tied to the calling process, as
 	// `run --bundle` does: it dies if sandbox dies.
 	Foreground bool
@@ -67,7 +70,7 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *cgroups.Manager) (*namespaces.Process, error) {
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
-		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations},
+		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,
 		Place: place(cg),
 	})
 	if err != nil {

@@ -405,7 +405,29 @@ func TestCreateStartAsUser(t *testing.T) {
 	defer oci(t, root, "delete", "--force", "user")
 	ociOK(t, root, "start", "user")
 	st := waitStatus(t, root, "user", "running")
-	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sleep") {
-		t.Errorf("running init is %q, want the workload", cmd)
+	// start returns once the init has the go-ahead; its execve follows.
+	var cmd []byte
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cmd, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); strings.HasPrefix(string(cmd), "sleep") {
+			return
+		}
+	}
+	t.Errorf("running init is %q, want the workload", cmd)
+}
+
+// TestSessionKeyring: a container joins a session keyring of its own, named
+// after it, unless --no-new-keyring keeps the caller's (keyrings(7)).
+func TestSessionKeyring(t *testing.T) {
+	dir, root := bundle(t, "cat", "/proc/keys")
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["maskedPaths"] = []string{}
+	})
+	r := oci(t, root, "run", "--bundle", dir, "keys")
+	if r.code != 0 || !strings.Contains(r.stdout, "keyring   sandbox-keys:") {
+		t.Errorf("run: got exit %d, /proc/keys %q; want a session keyring named sandbox-keys", r.code, r.stdout)
+	}
+	r = oci(t, root, "run", "--no-new-keyring", "--bundle", dir, "shared")
+	if r.code != 0 || strings.Contains(r.stdout, "sandbox-shared") {
+		t.Errorf("run --no-new-keyring: got exit %d, /proc/keys %q; want no keyring of the container's", r.code, r.stdout)
 	}
 }

@@ -59,7 +59,10 @@ func Init() {
 //  0. Read the config. The parent sends it only once the child is in its
 //     cgroup (Options.Place), so the limits hold from here on. Read the
 //     host's cgroup layout, whose paths the cgroup namespace would hide,
-//     then create that namespace, if asked: its root is the cgroup.
+//     then create that namespace, if asked: its root is the cgroup. Join
+//     a new session keyring, so that the container does not share the
+//     caller's (keyrings(7); the user keyring of a uid stays shared, which
+//     only a user namespace or seccomp stops).
 //  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
@@ -94,6 +97,11 @@ func child(base int, sync *os.File) error {
 	if newNamespace(s, specs.CgroupNamespace) {
 		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
 			return fmt.Errorf("create the cgroup namespace: %w", os.NewSyscallError("unshare", err))
+		}
+	}
+	if c.Keyring != "" {
+		if err := newSessionKeyring(c.Keyring); err != nil {
+			return err
 		}
 	}
 	var st *specs.State
@@ -301,4 +309,15 @@ func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
 		}
 	}
 	return false
+}
+
+// newSessionKeyring makes the process join a new, empty session keyring
+// named name. A kernel built without keys has nothing to share.
+func newSessionKeyring(name string) error {
+	_, err := unix.KeyctlJoinSessionKeyring(name)
+	if err != nil && !errors.Is(err, unix.ENOSYS) {
+		return fmt.Errorf("join a new session keyring: %w (--no-new-keyring keeps the caller's)",
+			os.NewSyscallError("keyctl", err))
+	}
+	return nil
 }

@@ -19,8 +19,9 @@ type childConfig struct {
 	Process  childProcess  `json:"process"`
 	Linux    childLinux    `json:"linux"`
 
-	Detached bool `json:"detached,omitempty"` // see Options
-	HasFifo  bool `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
+	Detached bool   `json:"detached,omitempty"` // see Options
+	Keyring  string `json:"keyring,omitempty"`  // a new session keyring's name
+	HasFifo  bool   `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
 
 	// Hooks the child runs itself; with HookPause it also stops before
 	// pivot_root for the parent's hooks (see package hooks).

@@ -71,6 +71,10 @@ type Options struct {
 	// PreserveFDs are extra descriptors the workload inherits, as 3, 4...
 	PreserveFDs []*os.File
 
+	// NoNewKeyring keeps the caller's session keyring; otherwise the
+	// container gets a new one, named after State.ID.
+	NoNewKeyring bool
+
 	// State is the container's state for its hooks: id, bundle and
 	// annotations; the launcher fills in the PID and status.
 	State specs.State
@@ -138,6 +142,12 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	c := newChildConfig(s)
 	c.Detached = o.Detached
 	c.HasFifo = fifo != nil
+	if !o.NoNewKeyring {
+		c.Keyring = "sandbox"
+		if o.State.ID != "" {
+			c.Keyring = "sandbox-" + o.State.ID
+		}
+	}
 	config, err := json.Marshal(c)
 	if err != nil {
 		return nil, err

@@ -81,6 +81,7 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 	}
 	return container.CreateOptions{
 		Bundle: bundle, Stdio: stdio(), PreserveFDs: fds, ConsoleSocket: c.String("console-socket"),
+		NoNewKeyring: c.Bool("no-new-keyring"),
 	}, nil
 }
 
