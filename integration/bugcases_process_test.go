@@ -13,6 +13,7 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -256,7 +257,14 @@ func TestB20KilledRuntime(t *testing.T) {
 		if after := mountTable(t); after != before {
 			t.Errorf("host mount table changed:\nbefore:\n%s\nafter:\n%s", before, after)
 		}
+		// A killed run cannot remove its cgroup; the next run sweeps the
+		// cgroups whose owner is gone.
 		runOK(t, "run", rootfs, "true")
+		for _, d := range cgroupDirs("run-*") {
+			if pid, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(d), "run-"), "-"); ok && !bcAlive(pid) {
+				t.Errorf("cgroup of a killed run left after the next run: %s", d)
+			}
+		}
 	})
 
 	// golang/go#27505: the parent-death signal follows the thread that
@@ -361,4 +369,10 @@ func bcInterpreter(t *testing.T, prog string) string {
 	}
 	t.Fatalf("%s is statically linked: the check needs a dynamic program", prog)
 	return ""
+}
+
+// bcAlive reports whether the process pid (decimal) exists.
+func bcAlive(pid string) bool {
+	n, err := strconv.Atoi(pid)
+	return err == nil && syscall.Kill(n, 0) == nil
 }

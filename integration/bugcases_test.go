@@ -9,22 +9,13 @@ package integration
 // tests create and remove. Nothing here talks to an address outside
 // loopback, and the only processes ended are ones these tests started.
 //
-// Left for later issues, and skipped here:
-//
-// TODO(#3): the parts that need a bundle or create/start/exec: all of B06
-// (a watcher in the container must never reach a host fd of a process
-// joining with exec); B09, a config whose process.capabilities has no
-// bounding key gets an empty bounding set; B24, a hostname without a uts
-// namespace fails with "hostname needs a private UTS namespace"; B20, no
-// state file is left.
+// The OCI parts live beside the OCI tests: B06 in exec_test.go, B09's
+// bundle without a bounding key and B24's hostname without a UTS namespace
+// in oci_test.go. B20's cgroups: a killed run's cgroup goes with the next
+// run (cgroups.Sweep), which TestB20KilledRuntime checks.
 //
 // TODO(#5): inspect prints the id maps (B12), the masked and read-only
 // paths (B17), and that no_new_privs is on (B23).
-//
-// TODO(#4): "nothing left behind" also means no new cgroup directory; B20
-// must compare the cgroup tree around each kill once containers get one.
-// B18's cgroup part (device rules) needs no cgroup here: every mount the
-// container can write is nodev, which its test checks.
 
 import (
 	"bufio"

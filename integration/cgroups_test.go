@@ -35,6 +35,12 @@ func cgroupDirs(name string) []string {
 	return append(v2, v1...)
 }
 
+// runCgroup is the name glob of the cgroup of the `sandbox run` process
+// pid; other runs on the machine have their own.
+func runCgroup(pid int) string {
+	return fmt.Sprintf("run-%d-*", pid)
+}
+
 // noCgroup fails if the cgroup /sandbox/NAME (a glob) is left in any tree.
 func noCgroup(t *testing.T, name, after string) {
 	t.Helper()
@@ -99,7 +105,7 @@ func TestCgroupPidsLimit(t *testing.T) {
 	if peak, err := strconv.Atoi(kv["peak"]); err == nil && peak > 20 {
 		t.Errorf("pids.peak: got %d, want at most 20", peak)
 	}
-	noCgroup(t, "run-*", "a fork bomb")
+	noCgroup(t, runCgroup(p.cmd.Process.Pid), "a fork bomb")
 }
 
 // Allocating past --memory gets the workload OOM-killed: run says so in
@@ -120,7 +126,7 @@ func TestCgroupMemoryOOM(t *testing.T) {
 	if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "sandbox: out of memory") || !strings.Contains(msg, "32 MiB") {
 		t.Errorf("stderr: got %q, want one line naming the 32 MiB memory limit", r.stderr)
 	}
-	noCgroup(t, "run-*", "an OOM kill")
+	noCgroup(t, runCgroup(r.pid), "an OOM kill")
 }
 
 // `state` reports the OOM kills of a container until delete.
@@ -241,8 +247,8 @@ func TestUpdate(t *testing.T) {
 // delete, not after a failed create, not after SIGKILL of the workload.
 func TestCgroupRemoved(t *testing.T) {
 	_, rootfs := env(t)
-	runOK(t, "run", rootfs, "true")
-	noCgroup(t, "run-*", "run")
+	r := sandbox(t, "", "run", rootfs, "true")
+	noCgroup(t, runCgroup(r.pid), "run")
 
 	marker := bcMarker()
 	p := bcStart(t, nil, "run", rootfs, "sleep", marker)
@@ -253,7 +259,7 @@ func TestCgroupRemoved(t *testing.T) {
 	if code := p.wait(t, 10*time.Second); code != 137 {
 		t.Errorf("run after SIGKILL of the workload: exit %d, want 137", code)
 	}
-	noCgroup(t, "run-*", "SIGKILL of the workload")
+	noCgroup(t, runCgroup(p.cmd.Process.Pid), "SIGKILL of the workload")
 
 	dir, root := bundle(t, "sleep", "1000")
 	ociOK(t, root, "create", "--bundle", dir, "gone")

@@ -17,6 +17,7 @@ import (
 type result struct {
 	stdout, stderr string
 	code           int
+	pid            int // of the sandbox process
 }
 
 // env reads the test setup from the environment that `make test` sets.
@@ -85,7 +86,7 @@ func runBin(t *testing.T, bin, stdin string, args ...string) result {
 	}
 	stdout, _ := os.ReadFile(out.Name())
 	stderr, _ := os.ReadFile(errOut.Name())
-	return result{stdout: string(stdout), stderr: string(stderr), code: code}
+	return result{stdout: string(stdout), stderr: string(stderr), code: code, pid: cmd.Process.Pid}
 }
 
 func createFile(t *testing.T, dir, name string) *os.File {

@@ -122,9 +122,7 @@ func TestLifecycle(t *testing.T) {
 
 	oci(t, root, "start", "ctr")
 	st = waitStatus(t, root, "ctr", "running")
-	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sleep") {
-		t.Errorf("running init is %q, want the workload", cmd)
-	}
+	awaitCmdline(t, st.Pid, "sleep")
 	if r := oci(t, root, "start", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "only a created container can be started") {
 		t.Errorf("second start: got exit %d %q, want a refusal", r.code, r.stderr)
 	}
@@ -197,6 +195,20 @@ func TestDeleteForce(t *testing.T) {
 	if r := oci(t, root, "delete", "never-existed"); r.code == 0 {
 		t.Errorf("delete of an unknown id without --force: got exit 0")
 	}
+}
+
+// awaitCmdline waits for process pid to run a command line starting with
+// prefix: start returns once the init has the go-ahead, and its execve (and
+// the shell's of its last command) follow.
+func awaitCmdline(t *testing.T, pid int, prefix string) {
+	t.Helper()
+	var cmd []byte
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cmd, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); strings.HasPrefix(string(cmd), prefix) {
+			return
+		}
+	}
+	t.Errorf("running init is %q, want the workload %s", cmd, prefix)
 }
 
 func aliveStart(pid int) (string, bool) {
@@ -405,14 +417,7 @@ func TestCreateStartAsUser(t *testing.T) {
 	defer oci(t, root, "delete", "--force", "user")
 	ociOK(t, root, "start", "user")
 	st := waitStatus(t, root, "user", "running")
-	// start returns once the init has the go-ahead; its execve follows.
-	var cmd []byte
-	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cmd, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); strings.HasPrefix(string(cmd), "sleep") {
-			return
-		}
-	}
-	t.Errorf("running init is %q, want the workload", cmd)
+	awaitCmdline(t, st.Pid, "sleep")
 }
 
 // TestSessionKeyring: a container joins a session keyring of its own, named
@@ -429,5 +434,44 @@ func TestSessionKeyring(t *testing.T) {
 	r = oci(t, root, "run", "--no-new-keyring", "--bundle", dir, "shared")
 	if r.code != 0 || strings.Contains(r.stdout, "sandbox-shared") {
 		t.Errorf("run --no-new-keyring: got exit %d, /proc/keys %q; want no keyring of the container's", r.code, r.stdout)
+	}
+}
+
+// TestB09NoBoundingKey: a config whose process.capabilities has no bounding
+// key gets an empty bounding set, not a full one (youki#3434).
+func TestB09NoBoundingKey(t *testing.T) {
+	dir, root := bundle(t, "grep", "-E", "^Cap(Bnd|Eff)", "/proc/self/status")
+	editConfig(t, dir, func(c map[string]any) {
+		c["process"].(map[string]any)["capabilities"] = map[string]any{
+			"effective": []string{"CAP_KILL"}, "permitted": []string{"CAP_KILL"}}
+	})
+	r := oci(t, root, "run", "--bundle", dir, "nobnd")
+	if r.code != 0 || statusField(t, r.stdout, "CapBnd") != "0000000000000000" {
+		t.Errorf("got exit %d, %q %s; want an empty bounding set", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestB24HostnameWithoutUTS: a hostname without a UTS namespace of its own
+// is refused, as it would rename the host.
+func TestB24HostnameWithoutUTS(t *testing.T) {
+	dir, root := bundle(t, "true")
+	editConfig(t, dir, func(c map[string]any) {
+		l := c["linux"].(map[string]any)
+		var nss []any
+		for _, ns := range l["namespaces"].([]any) {
+			if ns.(map[string]any)["type"] != "uts" {
+				nss = append(nss, ns)
+			}
+		}
+		l["namespaces"] = nss
+		c["hostname"] = "box"
+	})
+	h0, _ := os.Hostname()
+	r := oci(t, root, "run", "--bundle", dir, "nouts")
+	if r.code == 0 || !strings.Contains(r.stderr, "UTS namespace") {
+		t.Errorf("got exit %d, stderr %q; want a refusal naming the UTS namespace", r.code, r.stderr)
+	}
+	if h, _ := os.Hostname(); h != h0 {
+		t.Errorf("host's hostname changed from %q to %q", h0, h)
 	}
 }
