@@ -16,6 +16,7 @@ import (
 
 	"sandbox/hooks"
 	"sandbox/rootfs"
+	"sandbox/seccomp"
 	"sandbox/spec"
 )
 
@@ -81,6 +82,10 @@ type Options struct {
 	// the process (put it in a cgroup) holds for every instruction of the
 	// container's setup and of the workload. An error kills the child.
 	Place func(pid int) error
+
+	// SeccompCache is a directory for compiled seccomp filters (see
+	// seccomp.CompileCached), or "" to compile every time.
+	SeccompCache string
 }
 
 // Process is a container whose child stage runs, from Start until Wait.
@@ -132,6 +137,9 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	c := newChildConfig(s)
 	c.Detached = o.Detached
 	c.HasFifo = fifo != nil
+	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
+		return nil, err
+	}
 	config, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
