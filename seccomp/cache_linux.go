@@ -5,7 +5,6 @@ package seccomp
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -35,11 +34,7 @@ func CompileCached(s *specs.LinuxSeccomp, dir string) (*Program, error) {
 	if err := Validate(s); err != nil {
 		return nil, err
 	}
-	key, err := cacheKey(s)
-	if err != nil {
-		return nil, err
-	}
-	path := filepath.Join(dir, key)
+	path := filepath.Join(dir, cacheKey(s))
 	if bpf, ok := readCached(path); ok {
 		return &Program{BPF: bpf, Flags: flagBits(s.Flags)}, nil
 	}
@@ -51,16 +46,30 @@ func CompileCached(s *specs.LinuxSeccomp, dir string) (*Program, error) {
 	return p, nil
 }
 
-func cacheKey(s *specs.LinuxSeccomp) (string, error) {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("seccomp: %w", err)
-	}
+// cacheKey hashes every field of s that the program depends on, written
+// out field by field rather than through encoding/json, whose encoders for
+// these types would cost the parent memory on every start.
+func cacheKey(s *specs.LinuxSeccomp) string {
 	major, minor, micro := libseccomp.GetLibraryVersion()
 	h := sha256.New()
 	fmt.Fprintf(h, "sandbox seccomp v1 %s libseccomp %d.%d.%d\n", runtime.GOARCH, major, minor, micro)
-	h.Write(data)
-	return hex.EncodeToString(h.Sum(nil)) + ".bpf", nil
+	fmt.Fprintf(h, "%s %d %q\n", s.DefaultAction, errnoOf(s.DefaultErrnoRet), s.Architectures)
+	for _, sc := range s.Syscalls {
+		fmt.Fprintf(h, "%q %s %d", sc.Names, sc.Action, errnoOf(sc.ErrnoRet))
+		for _, a := range sc.Args {
+			fmt.Fprintf(h, " %d %d %d %s", a.Index, a.Value, a.ValueTwo, a.Op)
+		}
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)) + ".bpf"
+}
+
+// errnoOf is errnoRet as the filter uses it, -1 for none (EPERM).
+func errnoOf(errnoRet *uint) int64 {
+	if errnoRet == nil {
+		return -1
+	}
+	return int64(*errnoRet)
 }
 
 func readCached(path string) ([]byte, bool) {
@@ -71,11 +80,12 @@ func readCached(path string) ([]byte, bool) {
 	defer f.Close()
 	var st unix.Stat_t
 	if err := unix.Fstat(int(f.Fd()), &st); err != nil ||
-		int(st.Uid) != os.Geteuid() || st.Mode&0o022 != 0 || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		int(st.Uid) != os.Geteuid() || st.Mode&0o022 != 0 || st.Mode&unix.S_IFMT != unix.S_IFREG ||
+		st.Size == 0 || st.Size%8 != 0 || st.Size > 8*0xffff {
 		return nil, false
 	}
-	bpf, err := io.ReadAll(f)
-	if err != nil || len(bpf) == 0 || len(bpf)%8 != 0 {
+	bpf := make([]byte, st.Size)
+	if _, err := io.ReadFull(f, bpf); err != nil {
 		return nil, false
 	}
 	return bpf, true

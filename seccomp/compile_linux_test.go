@@ -170,3 +170,42 @@ func TestCompileCached(t *testing.T) {
 		t.Errorf("cache directory: got mode %v, want 0700", fi.Mode().Perm())
 	}
 }
+
+// TestCacheKey: every field the program depends on changes the key.
+func TestCacheKey(t *testing.T) {
+	errno := uint(38)
+	base := func() *specs.LinuxSeccomp {
+		return &specs.LinuxSeccomp{DefaultAction: specs.ActErrno, Syscalls: []specs.LinuxSyscall{{
+			Names: []string{"personality"}, Action: specs.ActAllow,
+			Args: []specs.LinuxSeccompArg{{Index: 0, Value: 8, Op: specs.OpEqualTo}},
+		}}}
+	}
+	tests := []struct {
+		name string
+		edit func(*specs.LinuxSeccomp)
+	}{
+		{"default action", func(s *specs.LinuxSeccomp) { s.DefaultAction = specs.ActKillProcess }},
+		{"default errnoRet", func(s *specs.LinuxSeccomp) { s.DefaultErrnoRet = &errno }},
+		{"architectures", func(s *specs.LinuxSeccomp) { s.Architectures = []specs.Arch{specs.ArchX86} }},
+		{"names", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Names = []string{"personality", "read"} }},
+		{"action", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Action = specs.ActLog }},
+		{"errnoRet", func(s *specs.LinuxSeccomp) { s.Syscalls[0].ErrnoRet = &errno }},
+		{"arg index", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Args[0].Index = 1 }},
+		{"arg value", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Args[0].Value = 9 }},
+		{"arg valueTwo", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Args[0].ValueTwo = 9 }},
+		{"arg op", func(s *specs.LinuxSeccomp) { s.Syscalls[0].Args[0].Op = specs.OpMaskedEqual }},
+	}
+	want := cacheKey(base())
+	if again := cacheKey(base()); again != want {
+		t.Fatalf("same profile: got keys %s and %s, want one", want, again)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := base()
+			tt.edit(s)
+			if got := cacheKey(s); got == want {
+				t.Errorf("got the unchanged profile's key %s, want another", got)
+			}
+		})
+	}
+}
