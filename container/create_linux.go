@@ -71,7 +71,7 @@ func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *c
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,
-		Place: place(cg),
+		Place: place(cg), SeccompCache: store.SeccompCache(),
 	})
 	if err != nil {
 		return nil, err

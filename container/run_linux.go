@@ -21,8 +21,9 @@ type Foreground struct {
 }
 
 // StartForeground creates the container's cgroup and starts its init in
-// it (see namespaces.Start). On error nothing of the container remains.
-func StartForeground(s *specs.Spec, stdio namespaces.Stdio) (*Foreground, error) {
+// it (see namespaces.Start), keeping compiled seccomp filters in the store's
+// cache. On error nothing of the container remains.
+func StartForeground(store *state.Store, s *specs.Spec, stdio namespaces.Stdio) (*Foreground, error) {
 	if os.Geteuid() == 0 {
 		cgroups.Sweep()
 	}
@@ -30,7 +31,9 @@ func StartForeground(s *specs.Spec, stdio namespaces.Stdio) (*Foreground, error)
 	if err != nil {
 		return nil, &namespaces.Error{Code: namespaces.ExitSetup, Err: err}
 	}
-	p, err := namespaces.Start(s, namespaces.Options{Stdio: stdio, Place: place(cg)})
+	p, err := namespaces.Start(s, namespaces.Options{
+		Stdio: stdio, Place: place(cg), SeccompCache: store.SeccompCache(),
+	})
 	if err != nil {
 		destroyCgroup(cg)
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"sandbox/cgroups"
 	"sandbox/hooks"
 	"sandbox/rootfs"
+	"sandbox/seccomp"
 )
 
 // IsChild reports whether this process is a child stage that Start or Exec
@@ -71,8 +72,11 @@ func Init() {
 //     master to the parent, and make the slave the controlling terminal.
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
 //     host's passwd is never read (runc#4688).
-//  5. Trim the bounding set, change uid and gids, set the capability sets
-//     (caps.Apply orders these).
+//  5. Without no_new_privs only: load the seccomp filter, while the child
+//     still holds CAP_SYS_ADMIN, which seccomp(2) then requires (runc does
+//     the same). The rest of the setup runs filtered from here on.
+//     Then trim the bounding set, change uid and gids, set the capability
+//     sets (caps.Apply orders these).
 //  6. Arm the parent-death signal again: the uid change cleared it.
 //  7. Enter the working directory and find the command, both as the
 //     container user, so permissions are checked as the workload will meet
@@ -80,8 +84,13 @@ func Init() {
 //  8. For create: report ready and block on the exec fifo until start.
 //     Otherwise check that the parent is still there: if it died before
 //     step 6, no signal will come.
-//  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, reset
-//     signal dispositions and mask, and execve.
+//  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, load
+//     the seccomp filter (when step 5 did not), reset signal dispositions
+//     and mask, and execve. With no_new_privs set, an unprivileged thread
+//     may load a filter, so it goes in as late as possible: the runtime's
+//     own setup is not filtered, and only rt_sigaction, rt_sigprocmask,
+//     execve and the Go runtime's own calls run under it before the
+//     workload, calls that any usable profile allows.
 func child(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
@@ -120,7 +129,7 @@ func child(base int, sync *os.File) error {
 			return err
 		}
 	}
-	env, path, err := becomeWorkload(s, c.Detached)
+	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
 	if err != nil {
 		return err
 	}
@@ -138,7 +147,7 @@ func child(base int, sync *os.File) error {
 			return err
 		}
 	}
-	return execWorkload(s, path, env, base)
+	return execWorkload(s, path, env, base, c.Seccomp)
 }
 
 // createHooks is the pause before pivot_root for the hooks, when the config
@@ -177,20 +186,25 @@ func joined(base int, sync *os.File) error {
 			return err
 		}
 	}
-	env, path, err := becomeWorkload(s, c.Detached)
+	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
 	if err != nil {
 		return err
 	}
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env, base)
+	return execWorkload(s, path, env, base, c.Seccomp)
 }
 
 // becomeWorkload is steps 4 to 7 of child: the identity, capabilities and
 // working directory of the workload, and the path of its command.
-func becomeWorkload(s *specs.Spec, detached bool) (env []string, path string, err error) {
+func becomeWorkload(s *specs.Spec, detached bool, filter *seccomp.Program) (env []string, path string, err error) {
 	env = withHome(s.Process.Env, s.Process.User.UID)
+	if filter != nil && !s.Process.NoNewPrivileges {
+		if err := filter.Load(); err != nil {
+			return nil, "", err
+		}
+	}
 	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
 		return nil, "", err
 	}
@@ -260,7 +274,7 @@ func awaitStart(sync, fifo *os.File) error {
 }
 
 // execWorkload is step 9 of child. On success it does not return.
-func execWorkload(s *specs.Spec, path string, env []string, base int) error {
+func execWorkload(s *specs.Spec, path string, env []string, base int, filter *seccomp.Program) error {
 	if s.Process.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
@@ -269,6 +283,11 @@ func execWorkload(s *specs.Spec, path string, env []string, base int) error {
 	// Preserved descriptors, 3 up to base, stay open for the workload.
 	if err := closeOnExecFrom(base); err != nil {
 		return err
+	}
+	if filter != nil && s.Process.NoNewPrivileges {
+		if err := filter.Load(); err != nil {
+			return err
+		}
 	}
 	if err := resetSignals(); err != nil {
 		return fmt.Errorf("reset signal dispositions: %w", err)

@@ -4,6 +4,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"sandbox/hooks"
+	"sandbox/seccomp"
 )
 
 // childConfig is what the parent sends the child over the config pipe: the
@@ -22,6 +23,10 @@ type childConfig struct {
 	Detached bool   `json:"detached,omitempty"` // see Options
 	Keyring  string `json:"keyring,omitempty"`  // a new session keyring's name
 	HasFifo  bool   `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
+
+	// Seccomp is linux.seccomp compiled by the parent: the child only
+	// hands it to the kernel, and needs neither the profile nor libseccomp.
+	Seccomp *seccomp.Program `json:"seccomp,omitempty"`
 
 	// Hooks the child runs itself; with HookPause it also stops before
 	// pivot_root for the parent's hooks (see package hooks).

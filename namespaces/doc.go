@@ -44,6 +44,25 @@
 // to the container's stdio; errors travel as messages, and the parent
 // prints them.
 //
+// # Seccomp
+//
+// The parent resolves and compiles linux.seccomp (package seccomp), and the
+// config carries the finished BPF program and its flags, so the child needs
+// neither the profile nor libseccomp: it makes one seccomp(2) call. Where
+// that call goes in the child's steps follows from who may make it:
+//
+//   - With no_new_privs (the default), any thread may load a filter, so the
+//     child loads it after setting no_new_privs and closing descriptors,
+//     just before resetting signals and execve: the runtime's own setup
+//     (mounts, pivot_root, setuid, capset, hooks) is never filtered.
+//   - Without no_new_privs, seccomp(2) needs CAP_SYS_ADMIN, which the
+//     workload may not keep. The child then loads the filter before it
+//     trims the bounding set and changes identity, as runc does, and the
+//     rest of its setup runs under the filter.
+//
+// Exec's child (joined) follows the same rule with the container's filter,
+// so every process of the container is filtered alike.
+//
 // For a user namespace, the uid_map and gid_map are written by the parent
 // (through os/exec's SysProcAttr) between clone(2) and the child's execve of
 // our binary, so the child starts already mapped.

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/namespaces/nsenter"
+	"sandbox/seccomp"
 	"sandbox/spec"
 )
 
@@ -61,6 +62,9 @@ func join(pidfd *os.File, pid int, s *specs.Spec, o Options) (*Process, error) {
 	}
 	c := newChildConfig(s)
 	c.Detached = o.Detached
+	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
+		return nil, err
+	}
 	config, err := json.Marshal(c)
 	if err != nil {
 		return nil, err

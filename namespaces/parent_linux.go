@@ -16,6 +16,7 @@ import (
 
 	"sandbox/hooks"
 	"sandbox/rootfs"
+	"sandbox/seccomp"
 	"sandbox/spec"
 )
 
@@ -85,6 +86,10 @@ type Options struct {
 	// the process (put it in a cgroup) holds for every instruction of the
 	// container's setup and of the workload. An error kills the child.
 	Place func(pid int) error
+
+	// SeccompCache is a directory for compiled seccomp filters (see
+	// seccomp.CompileCached), or "" to compile every time.
+	SeccompCache string
 }
 
 // Process is a container whose child stage runs, from Start until Wait.
@@ -147,6 +152,9 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		if o.State.ID != "" {
 			c.Keyring = "sandbox-" + o.State.ID
 		}
+	}
+	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
+		return nil, err
 	}
 	config, err := json.Marshal(c)
 	if err != nil {

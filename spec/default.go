@@ -74,7 +74,6 @@ func Ignored(s *specs.Spec) []string {
 		add(p.SelinuxLabel != "", "process.selinuxLabel")
 	}
 	if l := s.Linux; l != nil {
-		add(l.Seccomp != nil, "linux.seccomp")
 		add(len(l.Sysctl) > 0, "linux.sysctl")
 		add(len(l.Devices) > 0, "linux.devices")
 	}

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"sandbox/caps"
+	"sandbox/seccomp"
 )
 
 // Validate checks a config before anything is created for it, so that a bad
@@ -26,6 +27,7 @@ func Validate(s *specs.Spec) error {
 	}
 	checks := []func(*specs.Spec) error{
 		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
+		func(s *specs.Spec) error { return seccomp.Validate(s.Linux.Seccomp) },
 	}
 	for _, check := range checks {
 		if err := check(s); err != nil {

@@ -77,6 +77,13 @@ func (s *Store) Dir(id string) string {
 	return filepath.Join(s.Root, id)
 }
 
+// SeccompCache is the directory of compiled seccomp filters (see
+// seccomp.CompileCached). Its name starts with a dot, which no container id
+// does.
+func (s *Store) SeccompCache() string {
+	return filepath.Join(s.Root, ".seccomp")
+}
+
 // FifoPath is the exec fifo of container id.
 func (s *Store) FifoPath(id string) string {
 	return filepath.Join(s.Dir(id), "exec.fifo")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -9,6 +10,7 @@ import (
 
 	"sandbox/caps"
 	"sandbox/rootfs"
+	"sandbox/seccomp"
 )
 
 func featuresCommand() *cli.Command {
@@ -32,9 +34,34 @@ func featuresCommand() *cli.Command {
 						return out
 					}(),
 					Cgroup:  &features.Cgroup{V1: &yes, V2: &yes, Systemd: &no, SystemdUser: &no},
-					Seccomp: &features.Seccomp{Enabled: &no},
+					Seccomp: seccompFeatures(),
 				},
 			})
 		},
 	}
+}
+
+// seccompFeatures lists what linux.seccomp may use: SCMP_ACT_NOTIFY is
+// refused, archs are those the built-in libseccomp knows, and
+// supportedFlags are those this kernel accepts.
+func seccompFeatures() *features.Seccomp {
+	yes := true
+	f := &features.Seccomp{Enabled: &yes}
+	for _, a := range seccomp.Actions {
+		f.Actions = append(f.Actions, string(a))
+	}
+	for _, op := range seccomp.Operators {
+		f.Operators = append(f.Operators, string(op))
+	}
+	for _, a := range seccomp.KnownArchitectures() {
+		f.Archs = append(f.Archs, string(a))
+	}
+	for fl := range seccomp.Flags {
+		f.KnownFlags = append(f.KnownFlags, string(fl))
+	}
+	for _, fl := range seccomp.SupportedFlags() {
+		f.SupportedFlags = append(f.SupportedFlags, string(fl))
+	}
+	slices.Sort(f.KnownFlags)
+	return f
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -9,6 +10,7 @@ import (
 
 	"sandbox/container"
 	"sandbox/namespaces"
+	"sandbox/seccomp"
 	"sandbox/spec"
 	"sandbox/state"
 )
@@ -19,10 +21,11 @@ func runCommand() *cli.Command {
 		Usage:     "run COMMAND as PID 1 of a new container on ROOTFS, and exit with its status",
 		ArgsUsage: "ROOTFS COMMAND [ARG...] | --bundle DIR ID",
 		Description: `Without flags the container gets new pid, network (loopback only), mount, uts
-ipc and cgroup namespaces, a cgroup of its own, Docker's default capability set, no_new_privs, and runs as
-root: without --userns that is root of the host, held in only by namespaces and
-capabilities. Exit status: the command's own, 128+N when signal N killed it,
-125 when sandbox failed, 126 when the command cannot run, 127 when it is missing.
+ipc and cgroup namespaces, a cgroup of its own, Docker's default capability set
+and seccomp profile, no_new_privs, and runs as root: without --userns that is
+root of the host, held in only by namespaces, capabilities and the filter.
+Exit status: the command's own, 128+N when signal N killed it, 125 when sandbox
+failed, 126 when the command cannot run, 127 when it is missing.
 
 With --bundle DIR and one argument, the container ID, it runs an OCI bundle
 instead, as runc run does: create, start, wait, delete.`,
@@ -52,6 +55,8 @@ instead, as runc run does: create, start, wait, delete.`,
 			&cli.StringFlag{Name: "cpus", Usage: "CPU time `N` CPUs' worth per period, such as 0.5 or 2"},
 			&cli.StringFlag{Name: "cpuset-cpus", Usage: "run only on CPUs `LIST`, such as 0-1,3"},
 			&cli.Uint64Flag{Name: "cpu-shares", Usage: "CPU weight `N` against other cgroups (1024 is the default)"},
+			&cli.StringFlag{Name: "seccomp", Value: "default",
+				Usage: "system call filter: `default` (Docker's profile), unconfined, or a FILE in OCI or Docker form"},
 		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
@@ -65,6 +70,10 @@ func runAction(c *cli.Context) error {
 	args := c.Args().Slice()
 	if len(args) == 0 {
 		return usageError{errors.New("run needs a rootfs and a command: sandbox run [flags] ROOTFS COMMAND [ARG...]")}
+	}
+	profile, err := seccompProfile(c.String("seccomp"))
+	if err != nil {
+		return err
 	}
 	s, err := spec.New(spec.Options{
 		Rootfs:                   args[0],
@@ -90,11 +99,32 @@ func runAction(c *cli.Context) error {
 			Memory: c.String("memory"), MemorySwap: c.String("memory-swap"), PidsLimit: c.Int64("pids-limit"),
 			Cpus: c.String("cpus"), CpusetCpus: c.String("cpuset-cpus"), CpuShares: c.Uint64("cpu-shares"),
 		},
+		Seccomp: profile,
 	})
 	if err != nil {
 		return err
 	}
-	return runSpec(s)
+	return runSpec(store(c), s)
+}
+
+// seccompProfile reads the profile that --seccomp names; unconfined is nil.
+func seccompProfile(name string) (*seccomp.Profile, error) {
+	switch name {
+	case "default":
+		return seccomp.Default(), nil
+	case "unconfined":
+		return nil, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("--seccomp: %w (give default, unconfined or a profile file)", err)
+	}
+	p, err := seccomp.ParseProfile(data)
+	if err != nil {
+		return nil, fmt.Errorf("--seccomp %s: %w", name, err)
+	}
+	logger.Debug("seccomp profile", "file", name, "format", p.Format)
+	return p, nil
 }
 
 func stdio() namespaces.Stdio {
@@ -103,8 +133,8 @@ func stdio() namespaces.Stdio {
 
 // runSpec starts the container, relays signals and the terminal, and
 // returns the workload's exit status.
-func runSpec(s *specs.Spec) error {
-	p, err := container.StartForeground(s, stdio())
+func runSpec(st *state.Store, s *specs.Spec) error {
+	p, err := container.StartForeground(st, s, stdio())
 	if err != nil {
 		return err
 	}
