@@ -69,8 +69,9 @@ func Init() {
 //     master to the parent, and make the slave the controlling terminal.
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
 //     host's passwd is never read (runc#4688).
-//  5. Trim the bounding set, change uid and gids, set the capability sets
-//     (caps.Apply orders these).
+//  5. Raise the hard limits of process.rlimits that need it, while that is
+//     still allowed (rlimit_linux.go); then trim the bounding set, change
+//     uid and gids, set the capability sets (caps.Apply orders these).
 //  6. Arm the parent-death signal again: the uid change cleared it.
 //  7. Enter the working directory and find the command, both as the
 //     container user, so permissions are checked as the workload will meet
@@ -79,7 +80,8 @@ func Init() {
 //     Otherwise check that the parent is still there: if it died before
 //     step 6, no signal will come.
 //  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, reset
-//     signal dispositions and mask, and execve.
+//     signal dispositions and mask, set process.rlimits exactly, and
+//     execve.
 func child(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
@@ -180,10 +182,14 @@ func joined(base int, sync *os.File) error {
 	return execWorkload(s, path, env, base)
 }
 
-// becomeWorkload is steps 4 to 7 of child: the identity, capabilities and
-// working directory of the workload, and the path of its command.
+// becomeWorkload is steps 4 to 7 of child: the limits, identity,
+// capabilities and working directory of the workload, and the path of its
+// command.
 func becomeWorkload(s *specs.Spec, detached bool) (env []string, path string, err error) {
 	env = withHome(s.Process.Env, s.Process.User.UID)
+	if err := raiseHardLimits(s.Process.Rlimits); err != nil {
+		return nil, "", err
+	}
 	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
 		return nil, "", err
 	}
@@ -265,6 +271,9 @@ func execWorkload(s *specs.Spec, path string, env []string, base int) error {
 	}
 	if err := resetSignals(); err != nil {
 		return fmt.Errorf("reset signal dispositions: %w", err)
+	}
+	if err := setRlimits(s.Process.Rlimits); err != nil {
+		return err
 	}
 	err := unix.Exec(path, s.Process.Args, env)
 	return execError(path, err)

@@ -37,6 +37,7 @@ type childProcess struct {
 	Cwd             string                   `json:"cwd"`
 	Capabilities    *specs.LinuxCapabilities `json:"capabilities,omitempty"`
 	NoNewPrivileges bool                     `json:"noNewPrivileges,omitempty"`
+	Rlimits         []specs.POSIXRlimit      `json:"rlimits,omitempty"`
 }
 
 type childLinux struct {
@@ -55,6 +56,7 @@ func newChildConfig(s *specs.Spec) childConfig {
 		Process: childProcess{
 			Terminal: p.Terminal, User: p.User, Args: p.Args, Env: p.Env, Cwd: p.Cwd,
 			Capabilities: p.Capabilities, NoNewPrivileges: p.NoNewPrivileges,
+			Rlimits: p.Rlimits,
 		},
 		Linux: childLinux{
 			Namespaces: s.Linux.Namespaces, MaskedPaths: s.Linux.MaskedPaths,
@@ -78,6 +80,7 @@ func (c *childConfig) spec() *specs.Spec {
 		Process: &specs.Process{
 			Terminal: p.Terminal, User: p.User, Args: p.Args, Env: p.Env, Cwd: p.Cwd,
 			Capabilities: p.Capabilities, NoNewPrivileges: p.NoNewPrivileges,
+			Rlimits: p.Rlimits,
 		},
 		Linux: &specs.Linux{
 			Namespaces: c.Linux.Namespaces, MaskedPaths: c.Linux.MaskedPaths,

@@ -68,7 +68,6 @@ func Ignored(s *specs.Spec) []string {
 		}
 	}
 	if p := s.Process; p != nil {
-		add(len(p.Rlimits) > 0, "process.rlimits")
 		add(p.OOMScoreAdj != nil, "process.oomScoreAdj")
 		add(p.ApparmorProfile != "", "process.apparmorProfile")
 		add(p.SelinuxLabel != "", "process.selinuxLabel")

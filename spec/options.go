@@ -43,6 +43,7 @@ type Options struct {
 	TTY                      bool
 
 	Resources Resources // --memory, --pids-limit, --cpus...
+	Ulimits   []string  // NAME=SOFT[:HARD], docker's names (nofile, nproc...)
 }
 
 // New builds the runtime-spec config that o describes. It reads the
@@ -80,7 +81,7 @@ func New(o Options) (*specs.Spec, error) {
 	}
 
 	steps := []func(*specs.Spec, Options) error{
-		setNamespaces, setIDMaps, setUser, setCapabilities, setEnv, setMounts, setResources,
+		setNamespaces, setIDMaps, setUser, setCapabilities, setEnv, setMounts, setResources, setRlimits,
 	}
 	for _, step := range steps {
 		if err := step(s, o); err != nil {

@@ -52,6 +52,8 @@ instead, as runc run does: create, start, wait, delete.`,
 			&cli.StringFlag{Name: "cpus", Usage: "CPU time `N` CPUs' worth per period, such as 0.5 or 2"},
 			&cli.StringFlag{Name: "cpuset-cpus", Usage: "run only on CPUs `LIST`, such as 0-1,3"},
 			&cli.Uint64Flag{Name: "cpu-shares", Usage: "CPU weight `N` against other cgroups (1024 is the default)"},
+			&cli.StringSliceFlag{Name: "ulimit",
+				Usage: "set resource limit `NAME=SOFT[:HARD]` (nofile, nproc, core, memlock, stack...; -1 or unlimited)"},
 		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
@@ -90,6 +92,7 @@ func runAction(c *cli.Context) error {
 			Memory: c.String("memory"), MemorySwap: c.String("memory-swap"), PidsLimit: c.Int64("pids-limit"),
 			Cpus: c.String("cpus"), CpusetCpus: c.String("cpuset-cpus"), CpuShares: c.Uint64("cpu-shares"),
 		},
+		Ulimits: c.StringSlice("ulimit"),
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,132 @@
+package integration
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// limitLine is the soft and hard columns of one line of /proc/PID/limits,
+// such as "Max open files", from the file's text.
+func limitLine(t *testing.T, limits, name string) string {
+	t.Helper()
+	for _, line := range strings.Split(limits, "\n") {
+		if rest, ok := strings.CutPrefix(line, name); ok {
+			f := strings.Fields(rest)
+			if len(f) >= 2 {
+				return f[0] + ":" + f[1]
+			}
+		}
+	}
+	t.Fatalf("no %q in /proc/self/limits:\n%s", name, limits)
+	return ""
+}
+
+// TestUlimitRun: --ulimit sets soft and hard limits exactly, as the shell
+// and the kernel see them inside.
+func TestUlimitRun(t *testing.T) {
+	_, rootfs := env(t)
+	out := runOK(t, "run", "--ulimit", "nofile=1024:2048", "--ulimit", "core=0:unlimited", "--ulimit", "nproc=500",
+		rootfs, "sh", "-c", "echo $(ulimit -n) $(ulimit -Hn); cat /proc/self/limits")
+	first, limits, _ := strings.Cut(out, "\n")
+	if first != "1024 2048" {
+		t.Errorf("ulimit -n, ulimit -Hn: got %q, want \"1024 2048\"", first)
+	}
+	for name, want := range map[string]string{
+		"Max open files": "1024:2048", "Max core file size": "0:unlimited", "Max processes": "500:500",
+	} {
+		if got := limitLine(t, limits, name); got != want {
+			t.Errorf("%s: got %s, want %s", name, got, want)
+		}
+	}
+}
+
+// TestRlimitsExec: exec gets the container's process.rlimits, unless its
+// --process JSON gives its own.
+func TestRlimitsExec(t *testing.T) {
+	root, _ := running(t, func(c map[string]any) {
+		p := c["process"].(map[string]any)
+		p["rlimits"] = []any{map[string]any{"type": "RLIMIT_NOFILE", "soft": 3000, "hard": 4000}}
+	})
+	show := "cat /proc/self/limits"
+	out := ociOK(t, root, "exec", "ctr", "sh", "-c", show)
+	if got := limitLine(t, out, "Max open files"); got != "3000:4000" {
+		t.Errorf("exec: Max open files %s, want the container's 3000:4000", got)
+	}
+
+	proc := filepath.Join(t.TempDir(), "process.json")
+	bcWriteFile(t, proc, fmt.Sprintf(`{"args":["sh","-c",%q],"cwd":"/",
+		"rlimits":[{"type":"RLIMIT_NOFILE","soft":100,"hard":200}]}`, show), 0o644)
+	out = ociOK(t, root, "exec", "--process", proc, "ctr")
+	if got := limitLine(t, out, "Max open files"); got != "100:200" {
+		t.Errorf("exec --process: Max open files %s, want its own 100:200", got)
+	}
+}
+
+// TestRlimitAboveHostHard: a hard limit above the one sandbox runs with
+// needs CAP_SYS_RESOURCE, which this machine's root lacks. The error names
+// the limit and the host's value, and the failed create leaves nothing.
+func TestRlimitAboveHostHard(t *testing.T) {
+	env(t)
+	var caps unix.CapUserHeader = unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&caps, &data[0]); err != nil {
+		t.Fatal(err)
+	}
+	if data[0].Effective&(1<<unix.CAP_SYS_RESOURCE) != 0 {
+		t.Skip("this test runs with CAP_SYS_RESOURCE, which may raise any hard limit")
+	}
+	var host unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &host); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("RLIMIT_NOFILE hard limit %d is above the host's %d", host.Max+1, host.Max)
+
+	_, rootfs := env(t)
+	ulimit := fmt.Sprintf("nofile=1024:%d", host.Max+1)
+	runFails(t, 125, want, "run", "--ulimit", ulimit, rootfs, "true")
+
+	dir, root := bundle(t, "true")
+	editConfig(t, dir, func(c map[string]any) {
+		c["process"].(map[string]any)["rlimits"] = []any{
+			map[string]any{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": host.Max + 1}}
+	})
+	r := oci(t, root, "create", "--bundle", dir, "rl")
+	if r.code == 0 || !strings.Contains(r.stderr, want) || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("create: got exit %d, stderr %q; want one line with %q", r.code, r.stderr, want)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("the failed create left %d entries in the state root", len(entries))
+	}
+	noCgroup(t, "rl", "the failed create")
+	noProcess(t, dir)
+}
+
+// TestRlimitsRefused: a type the kernel does not know, and a soft limit
+// above the hard one, fail before anything starts.
+func TestRlimitsRefused(t *testing.T) {
+	for name, c := range map[string]struct {
+		limit map[string]any
+		want  string
+	}{
+		"unknown": {map[string]any{"type": "RLIMIT_TEST", "soft": 1024, "hard": 1024},
+			`process.rlimits: unknown type "RLIMIT_TEST"`},
+		"soft above hard": {map[string]any{"type": "RLIMIT_NOFILE", "soft": 2048, "hard": 1024},
+			"process.rlimits: RLIMIT_NOFILE has soft limit 2048 above its hard limit 1024"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, root := bundle(t, "true")
+			editConfig(t, dir, func(cfg map[string]any) {
+				cfg["process"].(map[string]any)["rlimits"] = []any{c.limit}
+			})
+			r := oci(t, root, "run", "--bundle", dir, "bad")
+			if r.code != 125 || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("got exit %d, stderr %q; want 125 and one line with %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+}
