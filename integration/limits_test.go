@@ -45,25 +45,32 @@ func TestUlimitRun(t *testing.T) {
 	}
 }
 
-// TestRlimitsExec: exec gets the container's process.rlimits, unless its
-// --process JSON gives its own.
+// TestRlimitsExec: exec gets the container's process.rlimits and
+// oomScoreAdj, unless its --process JSON gives its own.
 func TestRlimitsExec(t *testing.T) {
 	root, _ := running(t, func(c map[string]any) {
 		p := c["process"].(map[string]any)
 		p["rlimits"] = []any{map[string]any{"type": "RLIMIT_NOFILE", "soft": 3000, "hard": 4000}}
+		p["oomScoreAdj"] = 400
 	})
-	show := "cat /proc/self/limits"
+	show := "cat /proc/self/oom_score_adj /proc/self/limits"
 	out := ociOK(t, root, "exec", "ctr", "sh", "-c", show)
 	if got := limitLine(t, out, "Max open files"); got != "3000:4000" {
 		t.Errorf("exec: Max open files %s, want the container's 3000:4000", got)
 	}
+	if adj, _, _ := strings.Cut(out, "\n"); adj != "400" {
+		t.Errorf("exec: oom_score_adj %s, want the container's 400", adj)
+	}
 
 	proc := filepath.Join(t.TempDir(), "process.json")
-	bcWriteFile(t, proc, fmt.Sprintf(`{"args":["sh","-c",%q],"cwd":"/",
+	bcWriteFile(t, proc, fmt.Sprintf(`{"args":["sh","-c",%q],"cwd":"/","oomScoreAdj":600,
 		"rlimits":[{"type":"RLIMIT_NOFILE","soft":100,"hard":200}]}`, show), 0o644)
 	out = ociOK(t, root, "exec", "--process", proc, "ctr")
 	if got := limitLine(t, out, "Max open files"); got != "100:200" {
 		t.Errorf("exec --process: Max open files %s, want its own 100:200", got)
+	}
+	if adj, _, _ := strings.Cut(out, "\n"); adj != "600" {
+		t.Errorf("exec --process: oom_score_adj %s, want its own 600", adj)
 	}
 }
 
@@ -128,5 +135,76 @@ func TestRlimitsRefused(t *testing.T) {
 				t.Errorf("got exit %d, stderr %q; want 125 and one line with %q", r.code, r.stderr, c.want)
 			}
 		})
+	}
+}
+
+// TestOOMScoreAdj: the container's process starts with process.oomScoreAdj.
+func TestOOMScoreAdj(t *testing.T) {
+	dir, root := bundle(t, "cat", "/proc/self/oom_score_adj")
+	editConfig(t, dir, func(c map[string]any) { c["process"].(map[string]any)["oomScoreAdj"] = 500 })
+	if out := ociOK(t, root, "run", "--bundle", dir, "oom"); out != "500\n" {
+		t.Errorf("oom_score_adj: got %q, want 500", out)
+	}
+}
+
+// TestSysctl: namespaced sysctls are set inside, and the host's stay as
+// they were.
+func TestSysctl(t *testing.T) {
+	hostForward := readHost(t, "/proc/sys/net/ipv4/ip_forward")
+	hostShmmax := readHost(t, "/proc/sys/kernel/shmmax")
+	forward := "1"
+	if hostForward == "1" {
+		forward = "0"
+	}
+	dir, root := bundle(t, "cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmax", "/proc/sys/kernel/domainname")
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["sysctl"] = map[string]any{
+			"net.ipv4.ip_forward": forward, "kernel.shmmax": "4096", "kernel.domainname": "example.test"}
+	})
+	out := ociOK(t, root, "run", "--bundle", dir, "sysctl")
+	if want := forward + "\n4096\nexample.test\n"; out != want {
+		t.Errorf("inside: got %q, want %q", out, want)
+	}
+	if got := readHost(t, "/proc/sys/net/ipv4/ip_forward"); got != hostForward {
+		t.Errorf("host net.ipv4.ip_forward: got %s, want it unchanged at %s", got, hostForward)
+	}
+	if got := readHost(t, "/proc/sys/kernel/shmmax"); got != hostShmmax {
+		t.Errorf("host kernel.shmmax: got %s, want it unchanged at %s", got, hostShmmax)
+	}
+}
+
+// TestSysctlRefused: a host-wide sysctl, and a namespaced one without the
+// container's own namespace, fail before anything starts.
+func TestSysctlRefused(t *testing.T) {
+	pattern := readHost(t, "/proc/sys/kernel/core_pattern")
+	for name, c := range map[string]struct {
+		key, value, dropNS, want string
+	}{
+		"host-wide": {"kernel.core_pattern", "|/bin/false", "",
+			"linux.sysctl kernel.core_pattern: not a namespaced setting"},
+		"host network": {"net.ipv4.ip_forward", "1", "network",
+			"linux.sysctl net.ipv4.ip_forward: needs a new network namespace of the container's own"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir, root := bundle(t, "touch", "/tmp/ran")
+			editConfig(t, dir, func(cfg map[string]any) {
+				l := cfg["linux"].(map[string]any)
+				l["sysctl"] = map[string]any{c.key: c.value}
+				var kept []any
+				for _, ns := range l["namespaces"].([]any) {
+					if ns.(map[string]any)["type"] != c.dropNS {
+						kept = append(kept, ns)
+					}
+				}
+				l["namespaces"] = kept
+			})
+			r := oci(t, root, "run", "--bundle", dir, "bad")
+			if r.code != 125 || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("got exit %d, stderr %q; want 125 and one line with %q", r.code, r.stderr, c.want)
+			}
+		})
+	}
+	if got := readHost(t, "/proc/sys/kernel/core_pattern"); got != pattern {
+		t.Errorf("host kernel.core_pattern: got %q, want it unchanged at %q", got, pattern)
 	}
 }

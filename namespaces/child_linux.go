@@ -64,7 +64,10 @@ func Init() {
 //  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
-//     (the config was checked to have a UTS namespace for it).
+//     (the config was checked to have a UTS namespace for it). Then write
+//     linux.sysctl, after the hostname so that kernel.hostname wins, and
+//     process.oomScoreAdj, both through a verified procfs handle
+//     (procfs_linux.go says why not through the container's /proc).
 //  3. With a terminal: open a pty from the container's own devpts, pass the
 //     master to the parent, and make the slave the controlling terminal.
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
@@ -108,6 +111,12 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	if err := setupUTSAndNet(s); err != nil {
+		return err
+	}
+	if err := setSysctls(s.Linux.Sysctl); err != nil {
+		return err
+	}
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return err
 	}
 	if s.Process.Terminal {
@@ -160,13 +169,17 @@ func createHooks(c *childConfig, sync *os.File) (*specs.State, error) {
 
 // joined is the child stage of Exec, already inside the container's
 // namespaces (see package nsenter) and so past step 1 of child. It follows
-// child's order from step 3 on, without the container-wide steps.
+// child's order from step 3 on, without the container-wide steps, but for
+// process.oomScoreAdj, which belongs to the process.
 func joined(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
 		return err
 	}
 	s := c.spec()
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+		return err
+	}
 	if s.Process.Terminal {
 		if err := setupTerminal(sync, false); err != nil {
 			return err

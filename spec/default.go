@@ -68,13 +68,11 @@ func Ignored(s *specs.Spec) []string {
 		}
 	}
 	if p := s.Process; p != nil {
-		add(p.OOMScoreAdj != nil, "process.oomScoreAdj")
 		add(p.ApparmorProfile != "", "process.apparmorProfile")
 		add(p.SelinuxLabel != "", "process.selinuxLabel")
 	}
 	if l := s.Linux; l != nil {
 		add(l.Seccomp != nil, "linux.seccomp")
-		add(len(l.Sysctl) > 0, "linux.sysctl")
 		add(len(l.Devices) > 0, "linux.devices")
 	}
 	return out

@@ -119,17 +119,41 @@ func TestValidateRlimits(t *testing.T) {
 	}
 }
 
+func TestValidateOOMScoreAdj(t *testing.T) {
+	for _, tt := range []struct {
+		adj  int
+		want string
+	}{
+		{-1000, ""}, {0, ""}, {500, ""}, {1000, ""},
+		{-1001, "process.oomScoreAdj -1001 is out of range: the kernel takes -1000 to 1000"},
+		{1001, "process.oomScoreAdj 1001 is out of range: the kernel takes -1000 to 1000"},
+	} {
+		s := validSpec()
+		s.Process.OOMScoreAdj = &tt.adj
+		got := ""
+		if err := Validate(s); err != nil {
+			got = err.Error()
+		}
+		if got != tt.want {
+			t.Errorf("oomScoreAdj %d: got error %q, want %q", tt.adj, got, tt.want)
+		}
+	}
+}
+
 func TestInheritLimits(t *testing.T) {
-	container := &specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Soft: 1, Hard: 2}}}
+	adj := 300
+	container := &specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Soft: 1, Hard: 2}}, OOMScoreAdj: &adj}
+	own := 7
 	tests := []struct {
 		name string
 		p    specs.Process
 		want specs.Process
 	}{
-		{"left out", specs.Process{}, specs.Process{Rlimits: container.Rlimits}},
-		{"own", specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_CPU", Soft: 3, Hard: 3}}},
-			specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_CPU", Soft: 3, Hard: 3}}}},
-		{"empty list", specs.Process{Rlimits: []specs.POSIXRlimit{}}, specs.Process{Rlimits: []specs.POSIXRlimit{}}},
+		{"left out", specs.Process{}, specs.Process{Rlimits: container.Rlimits, OOMScoreAdj: &adj}},
+		{"own", specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_CPU", Soft: 3, Hard: 3}}, OOMScoreAdj: &own},
+			specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_CPU", Soft: 3, Hard: 3}}, OOMScoreAdj: &own}},
+		{"empty list", specs.Process{Rlimits: []specs.POSIXRlimit{}},
+			specs.Process{Rlimits: []specs.POSIXRlimit{}, OOMScoreAdj: &adj}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
