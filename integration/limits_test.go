@@ -208,3 +208,77 @@ func TestSysctlRefused(t *testing.T) {
 		t.Errorf("host kernel.core_pattern: got %q, want it unchanged at %q", got, pattern)
 	}
 }
+
+// devicesConfig lists a char, a block and a fifo device, with modes and
+// owners, and a configured /dev/null that replaces the default one.
+var devicesConfig = []any{
+	map[string]any{"path": "/dev/test1", "type": "c", "major": 10, "minor": 666, "fileMode": 0o640, "uid": 7, "gid": 8},
+	map[string]any{"path": "/dev/disk/test2", "type": "b", "major": 8, "minor": 666, "fileMode": 0o600},
+	map[string]any{"path": "/dev/test3", "type": "p", "fileMode": 0o660, "uid": 1, "gid": 1},
+	map[string]any{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 0o666},
+}
+
+// TestDevices: each node of linux.devices is there with its type, number,
+// mode and owner, and a char device can be used on the nodev /dev.
+func TestDevices(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c",
+		`for d in /dev/test1 /dev/disk/test2 /dev/test3 /dev/null; do stat -c "%n %F %t:%T %a %u:%g" $d; done; `+
+			`echo x > /dev/null && echo null-ok`)
+	editConfig(t, dir, func(c map[string]any) { c["linux"].(map[string]any)["devices"] = devicesConfig })
+	out := ociOK(t, root, "run", "--bundle", dir, "dev")
+	want := "/dev/test1 character special file a:29a 640 7:8\n" +
+		"/dev/disk/test2 block special file 8:29a 600 0:0\n" +
+		"/dev/test3 fifo 0:0 660 1:1\n" +
+		"/dev/null character special file 1:3 666 0:0\n" +
+		"null-ok\n"
+	if out != want {
+		t.Errorf("inside: got\n%s\nwant\n%s", out, want)
+	}
+}
+
+// TestDevicesUserNS: in a user namespace a device is the host's node,
+// bound in; a number the host's node does not have is refused.
+func TestDevicesUserNS(t *testing.T) {
+	userns := func(c map[string]any, devices []any) {
+		l := c["linux"].(map[string]any)
+		l["namespaces"] = append(l["namespaces"].([]any), map[string]any{"type": "user"})
+		l["uidMappings"] = []any{map[string]any{"containerID": 0, "hostID": 200000, "size": 65536}}
+		l["gidMappings"] = []any{map[string]any{"containerID": 0, "hostID": 200000, "size": 65536}}
+		l["devices"] = devices
+	}
+	dir, root := bundle(t, "sh", "-c", `stat -c "%F %t:%T" /dev/zero /dev/test3; echo x > /dev/zero && echo zero-ok`)
+	editConfig(t, dir, func(c map[string]any) {
+		userns(c, []any{map[string]any{"path": "/dev/zero", "type": "c", "major": 1, "minor": 5},
+			map[string]any{"path": "/dev/test3", "type": "p"}})
+	})
+	out := ociOK(t, root, "run", "--bundle", dir, "dev")
+	if want := "character special file 1:5\nfifo 0:0\nzero-ok\n"; out != want {
+		t.Errorf("inside: got %q, want %q", out, want)
+	}
+
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["devices"] = []any{
+			map[string]any{"path": "/dev/zero", "type": "c", "major": 1, "minor": 99}}
+	})
+	r := oci(t, root, "run", "--bundle", dir, "bad")
+	if want := "the host's /dev/zero is not the c device 1:99"; r.code != 125 || !strings.Contains(r.stderr, want) {
+		t.Errorf("got exit %d, stderr %q; want 125 and %q", r.code, r.stderr, want)
+	}
+}
+
+// TestDevicesOutsideDev: a node outside /dev is refused: sandbox makes
+// nodes only in the container's own /dev, never in the image.
+func TestDevicesOutsideDev(t *testing.T) {
+	r := privateRootfs(t)
+	dir, root := bundle(t, "true")
+	editConfig(t, dir, func(c map[string]any) {
+		c["root"] = map[string]any{"path": r}
+		c["linux"].(map[string]any)["devices"] = []any{
+			map[string]any{"path": "/tmp/evil", "type": "c", "major": 1, "minor": 1}}
+	})
+	res := oci(t, root, "run", "--bundle", dir, "bad")
+	if want := "linux.devices /tmp/evil: give a clean path under /dev"; res.code != 125 || !strings.Contains(res.stderr, want) {
+		t.Errorf("got exit %d, stderr %q; want 125 and %q", res.code, res.stderr, want)
+	}
+	bcAbsent(t, filepath.Join(r, "tmp/evil"), "no node may be made in the image")
+}

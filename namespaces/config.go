@@ -47,6 +47,7 @@ type childLinux struct {
 	ReadonlyPaths     []string               `json:"readonlyPaths,omitempty"`
 	RootfsPropagation string                 `json:"rootfsPropagation,omitempty"`
 	Sysctl            map[string]string      `json:"sysctl,omitempty"`
+	Devices           []specs.LinuxDevice    `json:"devices,omitempty"`
 }
 
 func newChildConfig(s *specs.Spec) childConfig {
@@ -63,7 +64,7 @@ func newChildConfig(s *specs.Spec) childConfig {
 		Linux: childLinux{
 			Namespaces: s.Linux.Namespaces, MaskedPaths: s.Linux.MaskedPaths,
 			ReadonlyPaths: s.Linux.ReadonlyPaths, RootfsPropagation: s.Linux.RootfsPropagation,
-			Sysctl: s.Linux.Sysctl,
+			Sysctl: s.Linux.Sysctl, Devices: s.Linux.Devices,
 		},
 		CreateContainer: hooks.Of(s, hooks.CreateContainer),
 		StartContainer:  hooks.Of(s, hooks.StartContainer),
@@ -88,7 +89,7 @@ func (c *childConfig) spec() *specs.Spec {
 		Linux: &specs.Linux{
 			Namespaces: c.Linux.Namespaces, MaskedPaths: c.Linux.MaskedPaths,
 			ReadonlyPaths: c.Linux.ReadonlyPaths, RootfsPropagation: c.Linux.RootfsPropagation,
-			Sysctl: c.Linux.Sysctl,
+			Sysctl: c.Linux.Sysctl, Devices: c.Linux.Devices,
 		},
 	}
 }

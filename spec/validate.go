@@ -26,7 +26,7 @@ func Validate(s *specs.Spec) error {
 	}
 	checks := []func(*specs.Spec) error{
 		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
-		validateRlimits, validateSysctls,
+		validateRlimits, validateSysctls, validateDevices,
 	}
 	for _, check := range checks {
 		if err := check(s); err != nil {
