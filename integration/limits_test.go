@@ -156,7 +156,8 @@ func TestSysctl(t *testing.T) {
 	if hostForward == "1" {
 		forward = "0"
 	}
-	dir, root := bundle(t, "cat", "/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmax", "/proc/sys/kernel/domainname")
+	dir, root := bundle(t, "cat",
+		"/proc/sys/net/ipv4/ip_forward", "/proc/sys/kernel/shmmax", "/proc/sys/kernel/domainname")
 	editConfig(t, dir, func(c map[string]any) {
 		c["linux"].(map[string]any)["sysctl"] = map[string]any{
 			"net.ipv4.ip_forward": forward, "kernel.shmmax": "4096", "kernel.domainname": "example.test"}
@@ -277,7 +278,8 @@ func TestDevicesOutsideDev(t *testing.T) {
 			map[string]any{"path": "/tmp/evil", "type": "c", "major": 1, "minor": 1}}
 	})
 	res := oci(t, root, "run", "--bundle", dir, "bad")
-	if want := "linux.devices /tmp/evil: give a clean path under /dev"; res.code != 125 || !strings.Contains(res.stderr, want) {
+	want := "linux.devices /tmp/evil: give a clean path under /dev"
+	if res.code != 125 || !strings.Contains(res.stderr, want) {
 		t.Errorf("got exit %d, stderr %q; want 125 and %q", res.code, res.stderr, want)
 	}
 	bcAbsent(t, filepath.Join(r, "tmp/evil"), "no node may be made in the image")

@@ -129,7 +129,8 @@ func bindHostDevice(parent *os.File, name string, d specs.LinuxDevice) error {
 			"the %s device %d:%d asked for", d.Path, d.Type, d.Major, d.Minor)
 	}
 
-	fd, err := unix.Openat(int(parent.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	fd, err := unix.Openat(int(parent.Fd()), name,
+		unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
 	if err != nil {
 		return &os.PathError{Op: "create", Path: d.Path, Err: err}
 	}
