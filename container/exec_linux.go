@@ -10,6 +10,7 @@ import (
 
 	"sandbox/cgroups"
 	"sandbox/namespaces"
+	"sandbox/spec"
 	"sandbox/state"
 )
 
@@ -41,6 +42,7 @@ func Exec(store *state.Store, id string, proc *specs.Process, o ExecOptions) (*n
 	if err != nil {
 		return nil, err
 	}
+	spec.InheritLimits(proc, s.Process)
 	s.Process = proc
 	if proc.Terminal && o.ConsoleSocket == "" && o.Detached {
 		return nil, errors.New("a terminal for a detached exec needs --console-socket to receive it")

@@ -67,16 +67,20 @@ func Init() {
 //  1. Build the filesystem and pivot_root into it (rootfs.Prepare), while
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
-//     (the config was checked to have a UTS namespace for it).
+//     (the config was checked to have a UTS namespace for it). Then write
+//     linux.sysctl, after the hostname so that kernel.hostname wins, and
+//     process.oomScoreAdj, both through a verified procfs handle
+//     (procfs_linux.go says why not through the container's /proc).
 //  3. With a terminal: open a pty from the container's own devpts, pass the
 //     master to the parent, and make the slave the controlling terminal.
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
 //     host's passwd is never read (runc#4688).
-//  5. Without no_new_privs only: load the seccomp filter, while the child
-//     still holds CAP_SYS_ADMIN, which seccomp(2) then requires (runc does
-//     the same). The rest of the setup runs filtered from here on.
-//     Then trim the bounding set, change uid and gids, set the capability
-//     sets (caps.Apply orders these).
+//  5. Raise the hard limits of process.rlimits that need it, while that is
+//     still allowed (rlimit_linux.go). Without no_new_privs only: load the
+//     seccomp filter, while the child still holds CAP_SYS_ADMIN, which
+//     seccomp(2) then requires (runc does the same); the rest of the setup
+//     runs filtered from here on. Then trim the bounding set, change uid
+//     and gids, set the capability sets (caps.Apply orders these).
 //  6. Arm the parent-death signal again: the uid change cleared it.
 //  7. Enter the working directory and find the command, both as the
 //     container user, so permissions are checked as the workload will meet
@@ -86,11 +90,13 @@ func Init() {
 //     step 6, no signal will come.
 //  9. Set no_new_privs, mark every descriptor above 2 close-on-exec, load
 //     the seccomp filter (when step 5 did not), reset signal dispositions
-//     and mask, and execve. With no_new_privs set, an unprivileged thread
-//     may load a filter, so it goes in as late as possible: the runtime's
-//     own setup is not filtered, and only rt_sigaction, rt_sigprocmask,
-//     execve and the Go runtime's own calls run under it before the
-//     workload, calls that any usable profile allows.
+//     and mask, set process.rlimits exactly, and execve. With no_new_privs
+//     set, an unprivileged thread may load a filter, so it goes in as late
+//     as possible: the runtime's own setup is not filtered, and only
+//     rt_sigaction, rt_sigprocmask, prlimit64, execve and the Go runtime's
+//     own calls run under it before the workload, calls that any usable
+//     profile allows. The rlimits come last, so that a small address-space
+//     limit meant for the workload does not starve sandbox's own Go code.
 func child(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
@@ -122,6 +128,12 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	if err := setupUTSAndNet(s); err != nil {
+		return err
+	}
+	if err := setSysctls(s.Linux.Sysctl); err != nil {
+		return err
+	}
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return err
 	}
 	if s.Process.Terminal {
@@ -174,13 +186,17 @@ func createHooks(c *childConfig, sync *os.File) (*specs.State, error) {
 
 // joined is the child stage of Exec, already inside the container's
 // namespaces (see package nsenter) and so past step 1 of child. It follows
-// child's order from step 3 on, without the container-wide steps.
+// child's order from step 3 on, without the container-wide steps, but for
+// process.oomScoreAdj, which belongs to the process.
 func joined(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {
 		return err
 	}
 	s := c.spec()
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+		return err
+	}
 	if s.Process.Terminal {
 		if err := setupTerminal(sync, false); err != nil {
 			return err
@@ -196,10 +212,14 @@ func joined(base int, sync *os.File) error {
 	return execWorkload(s, path, env, base, c.Seccomp)
 }
 
-// becomeWorkload is steps 4 to 7 of child: the identity, capabilities and
-// working directory of the workload, and the path of its command.
+// becomeWorkload is steps 4 to 7 of child: the limits, identity,
+// capabilities and working directory of the workload, and the path of its
+// command.
 func becomeWorkload(s *specs.Spec, detached bool, filter *seccomp.Program) (env []string, path string, err error) {
 	env = withHome(s.Process.Env, s.Process.User.UID)
+	if err := raiseHardLimits(s.Process.Rlimits); err != nil {
+		return nil, "", err
+	}
 	if filter != nil && !s.Process.NoNewPrivileges {
 		if err := filter.Load(); err != nil {
 			return nil, "", err
@@ -291,6 +311,9 @@ func execWorkload(s *specs.Spec, path string, env []string, base int, filter *se
 	}
 	if err := resetSignals(); err != nil {
 		return fmt.Errorf("reset signal dispositions: %w", err)
+	}
+	if err := setRlimits(s.Process.Rlimits); err != nil {
+		return err
 	}
 	err := unix.Exec(path, s.Process.Args, env)
 	return execError(path, err)

@@ -43,6 +43,8 @@ type childProcess struct {
 	Cwd             string                   `json:"cwd"`
 	Capabilities    *specs.LinuxCapabilities `json:"capabilities,omitempty"`
 	NoNewPrivileges bool                     `json:"noNewPrivileges,omitempty"`
+	Rlimits         []specs.POSIXRlimit      `json:"rlimits,omitempty"`
+	OOMScoreAdj     *int                     `json:"oomScoreAdj,omitempty"`
 }
 
 type childLinux struct {
@@ -50,6 +52,8 @@ type childLinux struct {
 	MaskedPaths       []string               `json:"maskedPaths,omitempty"`
 	ReadonlyPaths     []string               `json:"readonlyPaths,omitempty"`
 	RootfsPropagation string                 `json:"rootfsPropagation,omitempty"`
+	Sysctl            map[string]string      `json:"sysctl,omitempty"`
+	Devices           []specs.LinuxDevice    `json:"devices,omitempty"`
 }
 
 func newChildConfig(s *specs.Spec) childConfig {
@@ -61,10 +65,12 @@ func newChildConfig(s *specs.Spec) childConfig {
 		Process: childProcess{
 			Terminal: p.Terminal, User: p.User, Args: p.Args, Env: p.Env, Cwd: p.Cwd,
 			Capabilities: p.Capabilities, NoNewPrivileges: p.NoNewPrivileges,
+			Rlimits: p.Rlimits, OOMScoreAdj: p.OOMScoreAdj,
 		},
 		Linux: childLinux{
 			Namespaces: s.Linux.Namespaces, MaskedPaths: s.Linux.MaskedPaths,
 			ReadonlyPaths: s.Linux.ReadonlyPaths, RootfsPropagation: s.Linux.RootfsPropagation,
+			Sysctl: s.Linux.Sysctl, Devices: s.Linux.Devices,
 		},
 		CreateContainer: hooks.Of(s, hooks.CreateContainer),
 		StartContainer:  hooks.Of(s, hooks.StartContainer),
@@ -84,10 +90,12 @@ func (c *childConfig) spec() *specs.Spec {
 		Process: &specs.Process{
 			Terminal: p.Terminal, User: p.User, Args: p.Args, Env: p.Env, Cwd: p.Cwd,
 			Capabilities: p.Capabilities, NoNewPrivileges: p.NoNewPrivileges,
+			Rlimits: p.Rlimits, OOMScoreAdj: p.OOMScoreAdj,
 		},
 		Linux: &specs.Linux{
 			Namespaces: c.Linux.Namespaces, MaskedPaths: c.Linux.MaskedPaths,
 			ReadonlyPaths: c.Linux.ReadonlyPaths, RootfsPropagation: c.Linux.RootfsPropagation,
+			Sysctl: c.Linux.Sysctl, Devices: c.Linux.Devices,
 		},
 	}
 }

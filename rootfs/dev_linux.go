@@ -26,9 +26,11 @@ var devLinks = [][2]string{
 const deviceAttrs = unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NOEXEC
 
 // fillDev populates a /dev that the config mounts as a fresh filesystem.
-// Nodes are bind mounts of the host's, which works the same with and
-// without a user namespace; the /dev tmpfs itself is nodev, so a node made
-// there with mknod(2) cannot be opened.
+// The default nodes are bind mounts of the host's, which works the same
+// with and without a user namespace; the /dev tmpfs itself is nodev, so a
+// node made there with mknod(2) cannot be opened, unless the runtime binds
+// it onto itself without nodev, as it does for linux.devices
+// (makeDevices).
 func fillDev(root *os.File, s *specs.Spec) error {
 	if !mountsFreshAt(s, "/dev") {
 		return nil
@@ -40,9 +42,15 @@ func fillDev(root *os.File, s *specs.Spec) error {
 	defer dev.Close()
 
 	for _, name := range DefaultDevices {
+		if configured(s, "/dev/"+name) {
+			continue
+		}
 		if err := bindDevice(root, dev, name); err != nil {
 			return err
 		}
+	}
+	if err := makeDevices(root, s); err != nil {
+		return err
 	}
 	links := devLinks
 	if mountsFreshAt(s, "/dev/pts") {

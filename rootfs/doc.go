@@ -23,7 +23,9 @@
 //     v2 host, a tmpfs holding one mount per tree on v1 and hybrid hosts.
 //  4. Fill /dev: bind the host's null, zero, full, random, urandom and tty
 //     nodes (a bind works inside a user namespace, where mknod does not),
-//     then the ptmx, fd, stdin, stdout and stderr links.
+//     then make the nodes of linux.devices (one of them at a default
+//     device's path replaces it), then the ptmx, fd, stdin, stdout and
+//     stderr links.
 //  5. Mask linux.maskedPaths and make linux.readonlyPaths read-only, and
 //     the cgroup tmpfs with them. This comes after step 3 because the
 //     paths live on the new proc and sysfs, and the tmpfs must stay

@@ -68,14 +68,13 @@ func Ignored(s *specs.Spec) []string {
 		}
 	}
 	if p := s.Process; p != nil {
-		add(len(p.Rlimits) > 0, "process.rlimits")
-		add(p.OOMScoreAdj != nil, "process.oomScoreAdj")
 		add(p.ApparmorProfile != "", "process.apparmorProfile")
 		add(p.SelinuxLabel != "", "process.selinuxLabel")
 	}
 	if l := s.Linux; l != nil {
-		add(len(l.Sysctl) > 0, "linux.sysctl")
-		add(len(l.Devices) > 0, "linux.devices")
+		add(l.MountLabel != "", "linux.mountLabel")
+		add(l.IntelRdt != nil, "linux.intelRdt")
+		add(l.Personality != nil, "linux.personality")
 	}
 	return out
 }

@@ -131,3 +131,17 @@ func ParseProcess(data []byte) (*specs.Process, error) {
 	}
 	return &p, nil
 }
+
+// InheritLimits gives a process for exec the container's process.rlimits
+// and process.oomScoreAdj where it leaves them out, so that a process
+// beside the init is held as the init is. An empty "rlimits": [] is not
+// left out: it asks for the limits exec itself runs with.
+func InheritLimits(p, container *specs.Process) {
+	if p.Rlimits == nil {
+		p.Rlimits = slices.Clone(container.Rlimits)
+	}
+	if p.OOMScoreAdj == nil && container.OOMScoreAdj != nil {
+		adj := *container.OOMScoreAdj
+		p.OOMScoreAdj = &adj
+	}
+}

@@ -48,6 +48,7 @@ type Options struct {
 	// Seccomp is the profile to filter system calls with, settled for the
 	// container's capabilities; nil leaves the container unconfined.
 	Seccomp *seccomp.Profile
+	Ulimits []string // NAME=SOFT[:HARD], docker's names (nofile, nproc...)
 }
 
 // New builds the runtime-spec config that o describes. It reads the
@@ -85,7 +86,7 @@ func New(o Options) (*specs.Spec, error) {
 	}
 
 	steps := []func(*specs.Spec, Options) error{
-		setNamespaces, setIDMaps, setUser, setCapabilities, setSeccomp, setEnv, setMounts, setResources,
+		setNamespaces, setIDMaps, setUser, setCapabilities, setSeccomp, setEnv, setMounts, setResources, setRlimits,
 	}
 	for _, step := range steps {
 		if err := step(s, o); err != nil {

@@ -28,6 +28,7 @@ func Validate(s *specs.Spec) error {
 	checks := []func(*specs.Spec) error{
 		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
 		func(s *specs.Spec) error { return seccomp.Validate(s.Linux.Seccomp) },
+		validateRlimits, validateSysctls, validateDevices,
 	}
 	for _, check := range checks {
 		if err := check(s); err != nil {
@@ -95,6 +96,9 @@ func validateProcess(s *specs.Spec) error {
 		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
 			return fmt.Errorf("process.env %q: write it as KEY=VALUE", kv)
 		}
+	}
+	if a := p.OOMScoreAdj; a != nil && (*a < -1000 || *a > 1000) {
+		return fmt.Errorf("process.oomScoreAdj %d is out of range: the kernel takes -1000 to 1000", *a)
 	}
 	if c := p.Capabilities; c != nil {
 		for _, set := range [][]string{c.Bounding, c.Effective, c.Permitted, c.Inheritable, c.Ambient} {

@@ -57,6 +57,8 @@ instead, as runc run does: create, start, wait, delete.`,
 			&cli.Uint64Flag{Name: "cpu-shares", Usage: "CPU weight `N` against other cgroups (1024 is the default)"},
 			&cli.StringFlag{Name: "seccomp", Value: "default",
 				Usage: "system call filter: `default` (Docker's profile), unconfined, or a FILE in OCI or Docker form"},
+			&cli.StringSliceFlag{Name: "ulimit",
+				Usage: "set resource limit `NAME=SOFT[:HARD]` (nofile, nproc, core, memlock, stack...; -1 or unlimited)"},
 		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
@@ -100,6 +102,7 @@ func runAction(c *cli.Context) error {
 			Cpus: c.String("cpus"), CpusetCpus: c.String("cpuset-cpus"), CpuShares: c.Uint64("cpu-shares"),
 		},
 		Seccomp: profile,
+		Ulimits: c.StringSlice("ulimit"),
 	})
 	if err != nil {
 		return err
