@@ -475,3 +475,20 @@ func TestB24HostnameWithoutUTS(t *testing.T) {
 		t.Errorf("host's hostname changed from %q to %q", h0, h)
 	}
 }
+
+// TestSeccompEarlyWithoutNewPrivs: without no_new_privs the filter goes in
+// before the capabilities drop, so the rest of the setup runs under it; a
+// profile that predates close_range(2) must not stop the container.
+func TestSeccompEarlyWithoutNewPrivs(t *testing.T) {
+	dir, root := bundle(t, "echo", "ran")
+	editConfig(t, dir, func(c map[string]any) {
+		c["process"].(map[string]any)["noNewPrivileges"] = false
+		c["linux"].(map[string]any)["seccomp"] = map[string]any{
+			"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls":      []any{map[string]any{"names": []string{"close_range"}, "action": "SCMP_ACT_ERRNO"}},
+		}
+	})
+	if r := oci(t, root, "run", "--bundle", dir, "early"); r.code != 0 || r.stdout != "ran\n" {
+		t.Errorf("got exit %d, stdout %q, stderr %q; want the workload to run", r.code, r.stdout, r.stderr)
+	}
+}

@@ -326,7 +326,10 @@ func closeOnExecFrom(first int) error {
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EINVAL) {
+	// ENOSYS and EINVAL: a kernel before close_range(2) or its flag; EPERM:
+	// a seccomp profile loaded early (without no_new_privs) that predates
+	// the call, as older Docker profiles do.
+	if !errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.EPERM) {
 		return os.NewSyscallError("close_range", err)
 	}
 	entries, err := os.ReadDir("/proc/self/fd")
