@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // defaultCaps is the mask of Docker's default set, as the README lists it.
@@ -457,6 +459,73 @@ func TestTerminal(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "/dev/pts/0") || !strings.Contains(r.stdout, "both-tty") {
 		t.Errorf("got %q exit %d, want a pty on stdin and stdout", r.stdout, r.code)
 	}
+}
+
+// TestNoTerminalNoSession runs a container without -t from a caller whose
+// controlling terminal is a pty: the container must lead a session of its
+// own, with no controlling terminal, so it can neither open /dev/tty nor
+// push input into the caller's terminal with TIOCSTI.
+func TestNoTerminalNoSession(t *testing.T) {
+	env(t)
+	r := privateRootfs(t)
+	bcPlantProbe(t, r, "probe", 0o755)
+	script := `read -r _ _ _ _ _ sid _ < /proc/self/stat; echo sid=$sid
+(echo x > /dev/tty) 2>&1 | sed 's/^/devtty=/'
+/probe`
+	for _, tc := range []struct {
+		name  string
+		flags []string
+	}{
+		{"root", nil},
+		{"user without capabilities", []string{"--cap-drop", "ALL", "--user", "1000"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"run", "-e", "BC_PROBE=tiocsti"}, tc.flags...), r, "sh", "-c", script)
+			kv := bcKV(runOnPty(t, args...))
+			if kv["sid"] != "1" {
+				t.Errorf("session id: got %q, want 1 (a session of its own)", kv["sid"])
+			}
+			if !strings.Contains(kv["devtty"], "No such device or address") {
+				t.Errorf("open /dev/tty: got %q, want ENXIO (no controlling terminal)", kv["devtty"])
+			}
+			if kv["tiocsti"] != "operation not permitted" {
+				t.Errorf("TIOCSTI on stdin: got %q, want operation not permitted", kv["tiocsti"])
+			}
+		})
+	}
+}
+
+// runOnPty runs sandbox with a new pty as its controlling terminal and its
+// stdin, and returns the container's stdout.
+func runOnPty(t *testing.T, args ...string) string {
+	t.Helper()
+	bin, _ := env(t)
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(master.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slave, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+
+	var out, errOut strings.Builder
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, &out, &errOut
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sandbox %s: %v (stderr: %s)", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
 }
 
 func TestKilledRuntimeTakesContainer(t *testing.T) {

@@ -58,8 +58,10 @@ func Init() {
 //     the process is still root with every capability.
 //  2. Bring up loopback in a new network namespace, and set the hostname
 //     (the config was checked to have a UTS namespace for it).
-//  3. With a terminal: open a pty from the container's own devpts, pass the
-//     master to the parent, and make the slave the controlling terminal.
+//  3. Start a new session. With a terminal: open a pty from the container's
+//     own devpts, pass the master to the parent, and make the slave the
+//     controlling terminal. Without one, the session alone cuts the caller's
+//     controlling terminal off (see newSession).
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
 //     host's passwd is never read (runc#4688).
 //  5. Trim the bounding set, change uid and gids, set the capability sets
@@ -85,10 +87,8 @@ func child(base int, sync *os.File) error {
 	if err := setupUTSAndNet(s); err != nil {
 		return err
 	}
-	if s.Process.Terminal {
-		if err := setupTerminal(sync, true); err != nil {
-			return err
-		}
+	if err := setupSession(sync, s.Process.Terminal, true); err != nil {
+		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached)
 	if err != nil {
@@ -114,10 +114,8 @@ func joined(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
-	if s.Process.Terminal {
-		if err := setupTerminal(sync, false); err != nil {
-			return err
-		}
+	if err := setupSession(sync, s.Process.Terminal, false); err != nil {
+		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached)
 	if err != nil {

@@ -9,6 +9,30 @@ import (
 	"sandbox/rootfs"
 )
 
+// setupSession is step 3 of child: a terminal of the container's own, or
+// none at all. console says whether the pty also becomes /dev/console.
+func setupSession(sync *os.File, terminal, console bool) error {
+	if terminal {
+		return setupTerminal(sync, console)
+	}
+	return newSession()
+}
+
+// newSession puts the child in a session of its own, which has no
+// controlling terminal. Without it the workload would share the caller's
+// session and terminal: it could open /dev/tty and write to the user's
+// screen, or push keystrokes into the caller's shell with TIOCSTI where
+// dev.tty.legacy_tiocsti is on (CVE-2016-7545, CVE-2017-5226). Outside
+// the terminal's session, TIOCSTI on a terminal still open as stdio needs
+// CAP_SYS_ADMIN. The child is never a process group leader, so setsid(2)
+// cannot fail with EPERM.
+func newSession() error {
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("new session: %w", os.NewSyscallError("setsid", err))
+	}
+	return nil
+}
+
 // setupTerminal gives the container a pty from its own devpts instance: the
 // master goes to the parent over the sync socket, the slave becomes the
 // controlling terminal, stdio and, when console is set, /dev/console (a
