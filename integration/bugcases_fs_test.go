@@ -360,6 +360,63 @@ func TestB18DeviceNodes(t *testing.T) {
 	})
 }
 
+// TestB18TmpfsOptions: --tmpfs takes only options that keep a tmpfs nodev
+// and nosuid and a new filesystem; the refusal names the option, before
+// anything is created, and a value the kernel refuses is named too.
+func TestB18TmpfsOptions(t *testing.T) {
+	env(t)
+	dir := bcDir(t, 0o755) // --userns needs a rootfs that its root can reach
+	r := bcCopyRootfs(t, filepath.Join(dir, "r"))
+
+	t.Run("exec is allowed, nodev stays", func(t *testing.T) {
+		out := runOK(t, "run", "--tmpfs", "/exec:exec,size=1m", r, "sh", "-c",
+			`echo "opts=$(grep ' /exec ' /proc/self/mountinfo | cut -d' ' -f6)"
+			mknod /exec/null c 1 3; echo "write=$( (echo x > /exec/null) 2>&1)"`)
+		kv := bcKV(out)
+		if o := kv["opts"]; !strings.Contains(o, "nodev") || !strings.Contains(o, "nosuid") || strings.Contains(o, "noexec") {
+			t.Errorf("mount options of /exec: got %q, want nodev and nosuid, without noexec", o)
+		}
+		if !bcDenied(kv["write"]) {
+			t.Errorf("writing a node made on the tmpfs: got %q, want EACCES or EPERM", kv["write"])
+		}
+	})
+
+	for _, tc := range []struct{ opts, want string }{
+		{"dev", "option dev is refused"},
+		{"size=1m,dev", "option dev is refused"},
+		{"suid", "option suid is refused"},
+		{"bind", "option bind is refused"},
+		{"rbind", "option rbind is refused"},
+		{"remount", "option remount is refused"},
+		{"rshared", "option rshared is not accepted"},
+		{"size=abc", "option size=abc"},
+		{"mode=9", "option mode=9"},
+	} {
+		t.Run("refuses "+tc.opts, func(t *testing.T) {
+			bcFails(t, 125, []string{"--tmpfs /scratch:" + tc.opts, tc.want},
+				"run", "--tmpfs", "/scratch:"+tc.opts, r, "touch", "/ran")
+			bcAbsent(t, filepath.Join(r, "scratch"), "no mountpoint for a refused tmpfs")
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+		})
+	}
+
+	t.Run("refuses /dev", func(t *testing.T) {
+		bcFails(t, 125, []string{"--tmpfs /dev", "/dev is built by sandbox itself"},
+			"run", "-t", "--tmpfs", "/dev", r, "touch", "/ran")
+		bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+	})
+
+	t.Run("a value the kernel refuses is named", func(t *testing.T) {
+		// uid 70000 passes our check, but is not mapped in the namespace.
+		bcFails(t, 125, []string{"mount tmpfs on /scratch", "uid=70000", "invalid argument"},
+			"run", "--userns", "--tmpfs", "/scratch:uid=70000", r, "touch", "/ran")
+		if err := os.Remove(filepath.Join(r, "scratch")); err != nil {
+			t.Errorf("the mountpoint made for the refused tmpfs: %v", err)
+		}
+		bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+	})
+}
+
 // bcDenied reports whether a shell's error says EACCES or EPERM.
 func bcDenied(msg string) bool {
 	return strings.Contains(msg, "Permission denied") || strings.Contains(msg, "not permitted")

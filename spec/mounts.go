@@ -116,20 +116,3 @@ func ParseVolume(v string) (specs.Mount, error) {
 	}
 	return specs.Mount{Destination: path.Clean(f[1]), Type: "bind", Source: src, Options: opts}, nil
 }
-
-// ParseTmpfs reads PATH[:OPTIONS] into a tmpfs mount with docker's defaults
-// (nosuid, nodev, noexec, 64 MiB); OPTIONS are added after them, so
-// "exec" or "size=1g" override.
-func ParseTmpfs(t string) (specs.Mount, error) {
-	dst, extra, _ := strings.Cut(t, ":")
-	if !path.IsAbs(dst) {
-		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", dst)
-	}
-	opts := []string{"nosuid", "nodev", "noexec", "size=65536k"}
-	for _, o := range strings.Split(extra, ",") {
-		if o != "" {
-			opts = append(opts, o)
-		}
-	}
-	return specs.Mount{Destination: path.Clean(dst), Type: "tmpfs", Source: "tmpfs", Options: opts}, nil
-}
