@@ -172,6 +172,28 @@ func TestB05ProcSysIntegrity(t *testing.T) {
 		})
 	}
 
+	// The same volumes reached through a symlink in the image: the check
+	// must apply where the destination resolves, not to the path as
+	// written (CVE-2019-19921).
+	corePattern := filepath.Join(t.TempDir(), "core_pattern")
+	bcWriteFile(t, corePattern, "|/bc/fake-handler\n", 0o644)
+	for _, tc := range []struct{ name, link, target, src, dst, want string }{
+		{"core_pattern through /lnk", "lnk", "/proc/sys/kernel", corePattern, "/lnk/core_pattern",
+			"/proc/sys/kernel/core_pattern is reserved"},
+		{"/proc through /lnk", "lnk", "/proc", fake, "/lnk", "/proc is reserved"},
+		{"/sys through a relative /lnk", "lnk", "sys", fake, "/lnk", "/sys is reserved"},
+	} {
+		t.Run("volume on "+tc.name, func(t *testing.T) {
+			r := privateRootfs(t)
+			bcSymlink(t, tc.target, filepath.Join(r, tc.link))
+			bcFails(t, 125, []string{tc.dst, tc.want}, "run", "-v", tc.src+":"+tc.dst, r, "touch", "/ran")
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+			if got := bcEntries(t, fake); !slices.Equal(got, []string{"self"}) {
+				t.Errorf("fake procfs gained entries: %v", got)
+			}
+		})
+	}
+
 	// The one exception the design allows: lxcfs-style files over /proc.
 	t.Run("lxcfs file on /proc/cpuinfo", func(t *testing.T) {
 		info := filepath.Join(t.TempDir(), "cpuinfo")

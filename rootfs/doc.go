@@ -8,6 +8,10 @@
 // through /proc/self/fd/N, never on a path string that the image could
 // redirect between the check and the use (CVE-2021-30465, CVE-2024-45310).
 //
+// Every mount's destination is checked against spec.CheckDestination
+// where it resolves inside the rootfs, not only as written, so an image
+// symlink cannot point a volume at /proc or /sys (CVE-2019-19921).
+//
 // Prepare runs these steps, in this order:
 //
 //  1. Make every mount in the namespace private (or as

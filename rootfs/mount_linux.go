@@ -26,11 +26,17 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 		dir = fi.IsDir()
 	}
+	if err := checkDestination(root, m); err != nil {
+		return err
+	}
 	dst, err := openMountpoint(root, m.Destination, dir)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
+	if err := checkMountpoint(root, m, dst); err != nil {
+		return err
+	}
 
 	var mnt *os.File
 	if p.bind {

@@ -142,8 +142,8 @@ func validateMounts(s *specs.Spec) error {
 		if !path.IsAbs(m.Destination) {
 			return fmt.Errorf("mount destination %q must be an absolute path", m.Destination)
 		}
-		if err := checkReserved(m); err != nil {
-			return err
+		if err := CheckDestination(m, path.Clean(m.Destination)); err != nil {
+			return fmt.Errorf("mount destination %w", err)
 		}
 	}
 	return nil
@@ -159,11 +159,15 @@ var procFiles = []string{
 	"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
 }
 
-func checkReserved(m specs.Mount) error {
-	dst := path.Clean(m.Destination)
+// CheckDestination refuses mount m at dst, a clean absolute path inside the
+// rootfs, when dst is reserved. Validate checks the destination as written;
+// the rootfs package checks it again once it is resolved inside the
+// rootfs, because an image symlink such as /lnk -> /proc/sys/kernel makes
+// an innocent-looking destination a reserved one (CVE-2019-19921).
+func CheckDestination(m specs.Mount, dst string) error {
 	switch {
 	case dst == "/":
-		return errors.New("mount destination / is reserved for the rootfs: mount somewhere inside it")
+		return errors.New("/ is reserved for the rootfs: mount somewhere inside it")
 	case dst == "/proc" && m.Type == "proc", dst == "/sys" && m.Type == "sysfs":
 		return nil
 	case dst == "/sys/fs/cgroup" && (m.Type == "cgroup" || m.Type == "cgroup2"):
@@ -171,7 +175,7 @@ func checkReserved(m specs.Mount) error {
 	case slices.Contains(procFiles, dst):
 		return nil
 	case under(dst, "/proc"), under(dst, "/sys"):
-		return fmt.Errorf("mount destination %s is reserved: /proc and /sys belong to the kernel", dst)
+		return fmt.Errorf("%s is reserved: /proc and /sys belong to the kernel", dst)
 	}
 	return nil
 }
