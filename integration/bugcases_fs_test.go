@@ -382,6 +382,49 @@ func TestB18DeviceNodes(t *testing.T) {
 	})
 }
 
+// TestB18VolumeOnDev: a volume cannot take the place of /dev or of an entry
+// the runtime makes there, as written or through an image symlink, so none
+// of the nodes and links the runtime writes while it builds /dev lands in
+// a host directory. A name of the user's own under /dev is fine.
+func TestB18VolumeOnDev(t *testing.T) {
+	env(t)
+	r := privateRootfs(t)
+	bcSymlink(t, "/dev", filepath.Join(r, "lnk"))
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		dst   string
+		want  string
+	}{
+		{"/dev", nil, "/dev", "/dev is built by sandbox itself"},
+		{"/dev through /lnk", nil, "/lnk", "/dev is built by sandbox itself"},
+		{"/dev through /lnk, with a terminal", []string{"-t"}, "/lnk", "/dev is built by sandbox itself"},
+		{"/dev/pts", nil, "/dev/pts", "/dev/pts is set up by sandbox itself"},
+		{"/dev/null through /lnk", nil, "/lnk/null", "/dev/null is set up by sandbox itself"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			host := t.TempDir()
+			args := append(append([]string{"run"}, tc.flags...), "-v", host+":"+tc.dst, r, "touch", "/ran")
+			bcFails(t, 125, []string{tc.dst, tc.want}, args...)
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+			if got := bcEntries(t, host); len(got) != 0 {
+				t.Errorf("host directory %s: got entries %v, want none", host, got)
+			}
+		})
+	}
+
+	t.Run("a name of one's own under /dev", func(t *testing.T) {
+		host := t.TempDir()
+		bcWriteFile(t, filepath.Join(host, "f"), "mine\n", 0o644)
+		if got := runOK(t, "run", "-v", host+":/dev/data", r, "cat", "/dev/data/f"); got != "mine\n" {
+			t.Errorf("cat /dev/data/f: got %q, want the volume's file", got)
+		}
+		if got := bcEntries(t, host); !slices.Equal(got, []string{"f"}) {
+			t.Errorf("host directory %s: got entries %v, want only f", host, got)
+		}
+	})
+}
+
 // TestB18TmpfsOptions: --tmpfs takes only options that keep a tmpfs nodev
 // and nosuid and a new filesystem; the refusal names the option, before
 // anything is created, and a value the kernel refuses is named too.

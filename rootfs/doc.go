@@ -24,7 +24,9 @@
 //     devpts, shm, mqueue, sysfs (read-only), then volumes and tmpfs.
 //  4. Fill /dev: bind the host's null, zero, full, random, urandom and tty
 //     nodes (a bind works inside a user namespace, where mknod does not),
-//     then the ptmx, fd, stdin, stdout and stderr links.
+//     then the ptmx, fd, stdin, stdout and stderr links. All of it goes
+//     through a handle on the /dev tmpfs taken right after its mount, so
+//     none of it can land in a volume.
 //  5. Mask linux.maskedPaths and make linux.readonlyPaths read-only. This
 //     comes after step 3 because the paths live on the new proc and sysfs.
 //  6. Create the working directory if it is missing.

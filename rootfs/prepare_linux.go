@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"os"
+	"path"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -29,13 +30,15 @@ func Prepare(s *specs.Spec) error {
 	}
 	defer root.Close()
 
-	for _, m := range s.Mounts {
-		if err := mountOne(root, m); err != nil {
+	dev, err := mountAll(root, s.Mounts)
+	if err != nil {
+		return err
+	}
+	if dev != nil {
+		defer dev.Close()
+		if err := fillDev(dev, s); err != nil {
 			return err
 		}
-	}
-	if err := fillDev(root, s); err != nil {
-		return err
 	}
 	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
 		return err
@@ -69,4 +72,35 @@ func bindRoot(path string) (*os.File, error) {
 		return nil, fmt.Errorf("rootfs: make %s nodev: %w", path, err)
 	}
 	return root, nil
+}
+
+// mountAll makes the mounts of the config in order, and returns a handle on
+// the last new filesystem mounted at /dev, taken right after its mount, or
+// nil when the config mounts none. fillDev writes through that handle only,
+// so nothing the runtime makes for /dev can land in a volume that a later
+// mount, or an image symlink, puts over /dev.
+func mountAll(root *os.File, mounts []specs.Mount) (*os.File, error) {
+	var dev *os.File
+	for _, m := range mounts {
+		if err := mountOne(root, m); err != nil {
+			if dev != nil {
+				dev.Close()
+			}
+			return nil, err
+		}
+		if path.Clean(m.Destination) != "/dev" || parseOptions(m.Type, m.Options).bind {
+			continue
+		}
+		if dev != nil {
+			dev.Close()
+		}
+		// mountOne refused a /dev reached through a symlink: this is the
+		// new mount.
+		h, err := openInRoot(root, "/dev")
+		if err != nil {
+			return nil, err
+		}
+		dev = h
+	}
+	return dev, nil
 }

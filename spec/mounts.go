@@ -57,6 +57,31 @@ func DefaultMounts() []specs.Mount {
 	}
 }
 
+// runtimeDev are the entries of /dev that the runtime makes itself (see
+// package rootfs): the devices it binds, its links, the devpts instance and
+// the console.
+var runtimeDev = []string{
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+	"/dev/ptmx", "/dev/pts", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/console",
+}
+
+// checkRuntimeDev refuses a --volume or --tmpfs on /dev or on an entry of
+// it that the runtime makes, and CheckDestination a bind mount there. A
+// volume there would receive the nodes and links the runtime writes while
+// it builds /dev, on the host; a tmpfs would hide the devpts instance that
+// -t needs.
+func checkRuntimeDev(dst string) error {
+	if dst == "/dev" {
+		return errors.New("/dev is built by sandbox itself: mount at a name of your own under /dev instead")
+	}
+	for _, p := range runtimeDev {
+		if under(dst, p) {
+			return fmt.Errorf("%s is set up by sandbox itself: mount somewhere else", dst)
+		}
+	}
+	return nil
+}
+
 func setMounts(s *specs.Spec, o Options) error {
 	s.Mounts = DefaultMounts()
 	if ttyGID(s) {
@@ -114,5 +139,9 @@ func ParseVolume(v string) (specs.Mount, error) {
 	if !path.IsAbs(f[1]) {
 		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", f[1])
 	}
-	return specs.Mount{Destination: path.Clean(f[1]), Type: "bind", Source: src, Options: opts}, nil
+	dst := path.Clean(f[1])
+	if err := checkRuntimeDev(dst); err != nil {
+		return specs.Mount{}, err
+	}
+	return specs.Mount{Destination: dst, Type: "bind", Source: src, Options: opts}, nil
 }

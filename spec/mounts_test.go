@@ -33,6 +33,9 @@ func TestParseVolume(t *testing.T) {
 		{"dev/shm", host + ":/dev/shm", bind(host, "/dev/shm")},
 		{"a name of one's own under /dev", host + ":/dev/data", bind(host, "/dev/data")},
 		{"a prefix of a runtime name", host + ":/dev/nullish", bind(host, "/dev/nullish")},
+		{"dev/shm", host + ":/dev/shm", bind(host, "/dev/shm")},
+		{"a name of one's own under /dev", host + ":/dev/data", bind(host, "/dev/data")},
+		{"a prefix of a runtime name", host + ":/dev/nullish", bind(host, "/dev/nullish")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,6 +83,11 @@ func TestParseVolumeErrors(t *testing.T) {
 		{"empty option", host + ":/data:", `unknown option "": use ro or rw`},
 		{"missing host path", missing + ":/data", "host path " + missing + " does not exist: create it first"},
 		{"relative container path", host + ":data", "container path data must be absolute"},
+		{"over /dev", host + ":/dev", "/dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"over /dev, uncleaned", host + ":/x/../dev/", "/dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"over /dev/pts", host + ":/dev/pts", "/dev/pts is set up by sandbox itself: mount somewhere else"},
+		{"over a device", host + ":/dev/urandom", "/dev/urandom is set up by sandbox itself: mount somewhere else"},
+		{"over a link", host + ":/dev/stdout:ro", "/dev/stdout is set up by sandbox itself: mount somewhere else"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -162,11 +170,11 @@ func TestParseTmpfsErrors(t *testing.T) {
 		{"uid negative", "/x:uid=-1", "option uid=-1: give a number from 0 to 4294967294"},
 		{"gid a name", "/x:gid=users", "option gid=users: give a number from 0 to 4294967294"},
 		{"huge unknown", "/x:huge=yes", "option huge=yes: give never, always, within_size or advise"},
-		{"over /dev", "/dev", "container path /dev is built by sandbox itself: mount at a name under /dev instead"},
-		{"over /dev, uncleaned", "/dev/./", "container path /dev is built by sandbox itself: mount at a name under /dev instead"},
-		{"over /dev/pts", "/dev/pts", "container path /dev/pts is set up by sandbox itself: mount somewhere else"},
-		{"under /dev/pts", "/dev/pts/x", "container path /dev/pts/x is set up by sandbox itself: mount somewhere else"},
-		{"over a device", "/dev/null", "container path /dev/null is set up by sandbox itself: mount somewhere else"},
+		{"over /dev", "/dev", "/dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"over /dev, uncleaned", "/dev/./", "/dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"over /dev/pts", "/dev/pts", "/dev/pts is set up by sandbox itself: mount somewhere else"},
+		{"under /dev/pts", "/dev/pts/x", "/dev/pts/x is set up by sandbox itself: mount somewhere else"},
+		{"over a device", "/dev/null", "/dev/null is set up by sandbox itself: mount somewhere else"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

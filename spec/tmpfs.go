@@ -142,27 +142,3 @@ func isID(v string) bool {
 	_, ok := passwd.ParseID(v)
 	return ok
 }
-
-// runtimeDev are the entries of /dev that the runtime makes itself (see
-// package rootfs): the devices it binds, its links, the devpts instance and
-// the console.
-var runtimeDev = []string{
-	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
-	"/dev/ptmx", "/dev/pts", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/console",
-}
-
-// checkRuntimeDev refuses a mount on /dev or on an entry of
-// it that the runtime makes. A volume there would receive the nodes and
-// links the runtime writes while it builds /dev, on the host; a tmpfs would
-// hide the devpts instance that -t needs.
-func checkRuntimeDev(dst string) error {
-	if dst == "/dev" {
-		return fmt.Errorf("container path /dev is built by sandbox itself: mount at a name under /dev instead")
-	}
-	for _, p := range runtimeDev {
-		if under(dst, p) {
-			return fmt.Errorf("container path %s is set up by sandbox itself: mount somewhere else", dst)
-		}
-	}
-	return nil
-}

@@ -176,8 +176,14 @@ func CheckDestination(m specs.Mount, dst string) error {
 		return nil
 	case under(dst, "/proc"), under(dst, "/sys"):
 		return fmt.Errorf("%s is reserved: /proc and /sys belong to the kernel", dst)
+	case isBind(m):
+		return checkRuntimeDev(dst)
 	}
 	return nil
+}
+
+func isBind(m specs.Mount) bool {
+	return m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind")
 }
 
 func under(p, dir string) bool {

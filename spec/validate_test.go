@@ -128,6 +128,15 @@ func TestValidate(t *testing.T) {
 		{"name that only starts with /proc", addMount("/procfs", "bind"), ""},
 		{"path that leaves /proc", addMount("/proc/../srv", "bind"), ""},
 		{"volume", addMount("/data", "bind"), ""},
+		{"bind over /dev", addMount("/dev", "bind"),
+			"mount destination /dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"rbind option over /dev/pts", func(s *specs.Spec) {
+			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/dev/pts/", Type: "none", Source: "/x", Options: []string{"rbind"}})
+		}, "mount destination /dev/pts is set up by sandbox itself: mount somewhere else"},
+		{"bind over /dev/null", addMount("/dev/null", "bind"),
+			"mount destination /dev/null is set up by sandbox itself: mount somewhere else"},
+		{"bind on /dev/shm", addMount("/dev/shm", "bind"), ""},
+		{"tmpfs at /dev", addMount("/dev", "tmpfs"), ""},
 
 		// User namespace.
 		{"user namespace with maps", withUserNS, ""},
