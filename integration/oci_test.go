@@ -122,7 +122,14 @@ func TestLifecycle(t *testing.T) {
 
 	oci(t, root, "start", "ctr")
 	st = waitStatus(t, root, "ctr", "running")
-	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); !strings.HasPrefix(string(cmd), "sleep") {
+	// Running means the shell was exec'd; it execs sleep a moment later.
+	var cmd []byte
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cmd, _ = os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); strings.HasPrefix(string(cmd), "sleep") {
+			break
+		}
+	}
+	if !strings.HasPrefix(string(cmd), "sleep") {
 		t.Errorf("running init is %q, want the workload", cmd)
 	}
 	if r := oci(t, root, "start", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "only a created container can be started") {
