@@ -47,7 +47,7 @@ func Init() {
 	if errors.As(err, &e) {
 		code = e.Code
 	}
-	send(sync, message{Type: msgError, Error: err.Error(), Code: code}, nil)
+	send(sync, message{Type: msgError, Error: boundText(err.Error(), maxErrorText), Code: code}, nil)
 	os.Exit(1)
 }
 
@@ -102,7 +102,7 @@ func child(base int, sync *os.File) error {
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env, base)
+	return execWorkload(s, path, env, base, sync, !c.HasFifo)
 }
 
 // joined is the child stage of Exec, already inside the container's
@@ -124,7 +124,7 @@ func joined(base int, sync *os.File) error {
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env, base)
+	return execWorkload(s, path, env, base, sync, true)
 }
 
 // becomeWorkload is steps 4 to 7 of child: the identity, capabilities and
@@ -188,8 +188,11 @@ func awaitStart(sync, fifo *os.File) error {
 	return nil
 }
 
-// execWorkload is step 9 of child. On success it does not return.
-func execWorkload(s *specs.Spec, path string, env []string, base int) error {
+// execWorkload is step 9 of child. On success it does not return. When
+// announce is set, a parent waits in AwaitExec: it is told just before the
+// execve, so that an end of file without that message means the child died
+// before the exec, not that the workload runs.
+func execWorkload(s *specs.Spec, path string, env []string, base int, sync *os.File, announce bool) error {
 	if s.Process.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
@@ -201,6 +204,11 @@ func execWorkload(s *specs.Spec, path string, env []string, base int) error {
 	}
 	if err := resetSignals(); err != nil {
 		return fmt.Errorf("reset signal dispositions: %w", err)
+	}
+	if announce {
+		if err := send(sync, message{Type: msgExec}, nil); err != nil {
+			return err
+		}
 	}
 	err := unix.Exec(path, s.Process.Args, env)
 	return execError(path, err)
