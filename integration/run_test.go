@@ -182,6 +182,61 @@ func TestCapabilities(t *testing.T) {
 	})
 }
 
+// TestCapabilitiesHostWithholds runs sandbox with CAP_SYS_NICE out of its
+// own bounding set, as some hosts run root without CAP_SYS_RESOURCE: naming
+// the capability fails with its name before the workload runs, and ALL
+// means all that the host grants.
+func TestCapabilitiesHostWithholds(t *testing.T) {
+	bin, rootfs := env(t)
+	own, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostBnd, err := strconv.ParseUint(statusField(t, string(own), "CapBnd"), 16, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sysNice = 1 << 23
+	withheld := func(args ...string) []string {
+		return append([]string{"--bounding-set", "-sys_nice", bin, "run"}, args...)
+	}
+
+	t.Run("ALL is what the host grants", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			args []string
+			want uint64
+		}{
+			{"all granted", []string{"run", "--cap-add", "ALL", rootfs, "grep", "CapBnd", "/proc/self/status"}, hostBnd},
+			{"one withheld", withheld("--cap-add", "ALL", rootfs, "grep", "CapBnd", "/proc/self/status"), hostBnd &^ sysNice},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				prog := "setpriv"
+				if tc.args[0] == "run" {
+					prog = bin
+				}
+				res := bcExec(t, bcOpts{}, prog, tc.args...)
+				if want := fmt.Sprintf("%016x", tc.want); res.code != 0 || statusField(t, res.stdout, "CapBnd") != want {
+					t.Errorf("got exit %d, %q (stderr %q), want 0 and CapBnd %s", res.code, res.stdout, res.stderr, want)
+				}
+			})
+		}
+	})
+
+	t.Run("a withheld one is named", func(t *testing.T) {
+		r := privateRootfs(t)
+		for _, add := range [][]string{{"--cap-add", "SYS_NICE"}, {"--cap-add", "ALL", "--cap-add", "sys_nice"}} {
+			res := bcExec(t, bcOpts{}, "setpriv", withheld(append(add, r, "touch", "/ran")...)...)
+			msg := strings.TrimSuffix(res.stderr, "\n")
+			if res.code != 125 || strings.Contains(msg, "\n") ||
+				!strings.Contains(msg, "withholds CAP_SYS_NICE from sandbox's own bounding set") {
+				t.Errorf("%v: got exit %d, %q; want 125 and one line naming CAP_SYS_NICE", add, res.code, res.stderr)
+			}
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+		}
+	})
+}
+
 const zero = "0000000000000000"
 
 func TestUser(t *testing.T) {
