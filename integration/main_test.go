@@ -2,7 +2,10 @@ package integration
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -26,5 +29,28 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	rootfs := os.Getenv("SANDBOX_ROOTFS")
+	before := listTree(rootfs)
+	code := m.Run()
+	if after := listTree(rootfs); code == 0 && after != before {
+		// Tests that change the rootfs, mountpoints included, must use
+		// privateRootfs: the shared one is the next run's input.
+		fmt.Fprintf(os.Stderr, "integration: the tests changed the shared rootfs %s:\nbefore:\n%s\nafter:\n%s",
+			rootfs, before, after)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// listTree lists every path below dir, or nothing when dir is unset.
+func listTree(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		fmt.Fprintln(&b, p)
+		return nil
+	})
+	return b.String()
 }

@@ -448,7 +448,9 @@ func TestStdin(t *testing.T) {
 }
 
 func TestVolumes(t *testing.T) {
-	_, rootfs := env(t)
+	env(t)
+	// A copy: the mountpoints /data and /etc/motd are made in the rootfs.
+	rootfs := privateRootfs(t)
 	dir := t.TempDir()
 	os.Chmod(dir, 0o777)
 	os.WriteFile(filepath.Join(dir, "in"), []byte("from host\n"), 0o644)
