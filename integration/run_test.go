@@ -516,6 +516,30 @@ func TestTerminal(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "/dev/pts/0") || !strings.Contains(r.stdout, "both-tty") {
 		t.Errorf("got %q exit %d, want a pty on stdin and stdout", r.stdout, r.code)
 	}
+
+	// The pty belongs to the workload's user, so it can open it again by
+	// name; others still cannot read it.
+	r = sandbox(t, "", "run", "-t", "--user", "1000", rootfs, "sh", "-c",
+		`stat -c owner=%u:%g,mode=%a $(tty); (echo x > $(tty)) 2>&1 && echo reopen=ok`)
+	out := strings.ReplaceAll(r.stdout, "\r", "")
+	if r.code != 0 || !strings.Contains(out, "owner=1000:5,mode=620") || !strings.Contains(out, "reopen=ok") {
+		t.Errorf("--user 1000 -t: got %q exit %d, want the pty owned by 1000:5, mode 620, and reopened", out, r.code)
+	}
+}
+
+// TestInitByHand runs the hidden child stage as a user might, with other
+// files open where the sync socket would be: it must refuse, with the
+// one-line hint, not fail silently.
+func TestInitByHand(t *testing.T) {
+	bin, _ := env(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "init", "3")
+	cmd.ExtraFiles = []*os.File{createFile(t, dir, "a"), createFile(t, dir, "b")}
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 125 ||
+		!strings.Contains(string(out), "init is the container's child stage") {
+		t.Errorf("sandbox init 3 with files on 3 and 4: got %q (%v), want exit 125 and the hint", out, err)
+	}
 }
 
 // TestNoTerminalNoSession runs a container without -t from a caller whose
@@ -625,6 +649,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"/", "true"}, "the host's own root"},
 		{[]string{"relative/missing", "true"}, "rootfs relative/missing does not exist"},
 		{[]string{rootfs}, "no command given"},
+		{[]string{rootfs, ""}, "the command is an empty string"},
 		{[]string{"--cap-drop", "nope", rootfs, "true"}, `unknown capability "nope"`},
 		{[]string{"--cap-add", "NET_RAW", "--cap-drop", "net_raw", rootfs, "true"}, "both added and dropped"},
 		{[]string{"-e", "NOEQUALS", rootfs, "true"}, "KEY=VALUE"},

@@ -32,7 +32,7 @@ func Init() {
 		base, _ = strconv.Atoi(os.Args[2])
 	}
 	sync := os.NewFile(uintptr(base+1), "sync")
-	if _, err := sync.Stat(); base < 3 || err != nil {
+	if base < 3 || !isSyncSocket(sync) {
 		fmt.Fprintln(os.Stderr, "sandbox: init is the container's child stage, started by sandbox itself; use `sandbox run`")
 		os.Exit(ExitSetup)
 	}
@@ -49,6 +49,15 @@ func Init() {
 	}
 	send(sync, message{Type: msgError, Error: boundText(err.Error(), maxErrorText), Code: code}, nil)
 	os.Exit(1)
+}
+
+// isSyncSocket reports whether f is a SOCK_SEQPACKET socket, as the sync
+// socket is. That a descriptor is merely open proves nothing: run by hand,
+// the process may hold other files there (the Go runtime itself opens
+// cgroup v1 files on some hosts).
+func isSyncSocket(f *os.File) bool {
+	typ, err := unix.GetsockoptInt(int(f.Fd()), unix.SOL_SOCKET, unix.SO_TYPE)
+	return err == nil && typ == unix.SOCK_SEQPACKET
 }
 
 // child finishes the container inside its namespaces. The order is the
@@ -87,7 +96,7 @@ func child(base int, sync *os.File) error {
 	if err := setupUTSAndNet(s); err != nil {
 		return err
 	}
-	if err := setupSession(sync, s.Process.Terminal, true); err != nil {
+	if err := setupSession(sync, s.Process, true); err != nil {
 		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached)
@@ -114,7 +123,7 @@ func joined(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
-	if err := setupSession(sync, s.Process.Terminal, false); err != nil {
+	if err := setupSession(sync, s.Process, false); err != nil {
 		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached)

@@ -54,6 +54,9 @@ func New(o Options) (*specs.Spec, error) {
 	if len(o.Args) == 0 {
 		return nil, fmt.Errorf("no command given: say what to run, as in `sandbox run ROOTFS /bin/sh`")
 	}
+	if o.Args[0] == "" {
+		return nil, fmt.Errorf("the command is an empty string: name the program to run, as in `sandbox run ROOTFS /bin/sh`")
+	}
 
 	s := &specs.Spec{
 		Version:  specs.Version,

@@ -21,6 +21,10 @@ func Validate(s *specs.Spec) error {
 	if s.Process == nil || len(s.Process.Args) == 0 {
 		return errors.New("process.args is empty: say what to run")
 	}
+	if s.Process.Args[0] == "" {
+		// A PATH search for "" would try each PATH directory itself.
+		return errors.New("process.args[0] is an empty string: name the program to run")
+	}
 	if s.Linux == nil {
 		return errors.New("linux is missing: sandbox runs Linux containers only")
 	}

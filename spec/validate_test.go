@@ -49,6 +49,9 @@ func TestValidate(t *testing.T) {
 			"root.path is empty: name the container's root filesystem"},
 		{"no process", func(s *specs.Spec) { s.Process = nil }, "process.args is empty: say what to run"},
 		{"no args", func(s *specs.Spec) { s.Process.Args = nil }, "process.args is empty: say what to run"},
+		{"empty command name", func(s *specs.Spec) { s.Process.Args = []string{"", "x"} },
+			"process.args[0] is an empty string: name the program to run"},
+		{"empty argument after the name", func(s *specs.Spec) { s.Process.Args = []string{"echo", ""} }, ""},
 		{"no linux", func(s *specs.Spec) { s.Linux = nil }, "linux is missing: sandbox runs Linux containers only"},
 
 		// Namespaces.
