@@ -3,6 +3,7 @@ package caps
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/moby/sys/capability"
@@ -33,6 +34,9 @@ func Apply(c *specs.LinuxCapabilities, setIDs func() error) error {
 	if err != nil {
 		return err
 	}
+	if err := checkWithheld(c); err != nil {
+		return err
+	}
 	if err := want.Apply(capability.BOUNDS); err != nil {
 		return fmt.Errorf("caps: drop from bounding set: %w", err)
 	}
@@ -51,6 +55,46 @@ func Apply(c *specs.LinuxCapabilities, setIDs func() error) error {
 		return fmt.Errorf("caps: set capability sets: %w", err)
 	}
 	return verify(want)
+}
+
+// checkWithheld names the capabilities of c that the runtime's own
+// bounding set lacks. No process can gain those, so capset(2) would fail
+// with a bare EPERM; some hosts withhold capabilities even from root, as
+// CAP_SYS_RESOURCE is on some container and CI machines.
+func checkWithheld(c *specs.LinuxCapabilities) error {
+	if c == nil {
+		return nil
+	}
+	bounding, err := OwnBounding()
+	if err != nil {
+		return err
+	}
+	all := slices.Concat(c.Bounding, c.Effective, c.Permitted, c.Inheritable, c.Ambient)
+	if missing := Withheld(all, bounding); len(missing) > 0 {
+		return fmt.Errorf("caps: this host withholds %s from sandbox's own bounding set, so no container can have it: "+
+			"leave it out of --cap-add or the config's capabilities", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// OwnBounding returns the calling thread's bounding set as a mask: the
+// capabilities any process it starts can have at most.
+func OwnBounding() (uint64, error) {
+	last, err := capability.LastCap()
+	if err != nil {
+		return 0, fmt.Errorf("caps: %w", err)
+	}
+	var mask uint64
+	for c := capability.Cap(0); c <= last; c++ {
+		in, err := unix.PrctlRetInt(unix.PR_CAPBSET_READ, uintptr(c), 0, 0, 0)
+		if err != nil {
+			return 0, fmt.Errorf("caps: read the bounding set: %w", os.NewSyscallError("prctl", err))
+		}
+		if in == 1 {
+			mask |= 1 << uint(c)
+		}
+	}
+	return mask, nil
 }
 
 // newSets turns the spec's names into a capability object for this thread.

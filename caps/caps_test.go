@@ -272,3 +272,38 @@ func TestSetsCopies(t *testing.T) {
 			set, got.Bounding, got.Permitted)
 	}
 }
+
+func TestWithheldAndGranted(t *testing.T) {
+	full := uint64(1)<<len(All()) - 1
+	noResource := full &^ (1 << 24) // CAP_SYS_RESOURCE
+	tests := []struct {
+		name         string
+		set          []string
+		bounding     uint64
+		keep         []string
+		wantWithheld []string
+		wantGranted  []string
+	}{
+		{"everything granted", []string{"CAP_CHOWN", "CAP_SYS_RESOURCE"}, full, nil,
+			nil, []string{"CAP_CHOWN", "CAP_SYS_RESOURCE"}},
+		{"one withheld", []string{"CAP_CHOWN", "CAP_SYS_RESOURCE", "CAP_KILL"}, noResource, nil,
+			[]string{"CAP_SYS_RESOURCE"}, []string{"CAP_CHOWN", "CAP_KILL"}},
+		{"a withheld one named on its own is kept", []string{"CAP_CHOWN", "CAP_SYS_RESOURCE"}, noResource,
+			[]string{"CAP_SYS_RESOURCE"}, []string{"CAP_SYS_RESOURCE"}, []string{"CAP_CHOWN", "CAP_SYS_RESOURCE"}},
+		{"repeats named once", []string{"CAP_SYS_RESOURCE", "CAP_SYS_RESOURCE"}, noResource, nil,
+			[]string{"CAP_SYS_RESOURCE"}, []string{}},
+		{"empty bounding set", []string{"CAP_CHOWN", "CAP_KILL"}, 0, nil,
+			[]string{"CAP_CHOWN", "CAP_KILL"}, []string{}},
+		{"empty set", nil, noResource, nil, nil, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Withheld(tt.set, tt.bounding); !slices.Equal(got, tt.wantWithheld) {
+				t.Errorf("Withheld(%v, %#x): got %v, want %v", tt.set, tt.bounding, got, tt.wantWithheld)
+			}
+			if got := Granted(tt.set, tt.bounding, tt.keep); !slices.Equal(got, tt.wantGranted) {
+				t.Errorf("Granted(%v, %#x, %v): got %v, want %v", tt.set, tt.bounding, tt.keep, got, tt.wantGranted)
+			}
+		})
+	}
+}

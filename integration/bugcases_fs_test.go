@@ -172,6 +172,28 @@ func TestB05ProcSysIntegrity(t *testing.T) {
 		})
 	}
 
+	// The same volumes reached through a symlink in the image: the check
+	// must apply where the destination resolves, not to the path as
+	// written (CVE-2019-19921).
+	corePattern := filepath.Join(t.TempDir(), "core_pattern")
+	bcWriteFile(t, corePattern, "|/bc/fake-handler\n", 0o644)
+	for _, tc := range []struct{ name, link, target, src, dst, want string }{
+		{"core_pattern through /lnk", "lnk", "/proc/sys/kernel", corePattern, "/lnk/core_pattern",
+			"/proc/sys/kernel/core_pattern is reserved"},
+		{"/proc through /lnk", "lnk", "/proc", fake, "/lnk", "/proc is reserved"},
+		{"/sys through a relative /lnk", "lnk", "sys", fake, "/lnk", "/sys is reserved"},
+	} {
+		t.Run("volume on "+tc.name, func(t *testing.T) {
+			r := privateRootfs(t)
+			bcSymlink(t, tc.target, filepath.Join(r, tc.link))
+			bcFails(t, 125, []string{tc.dst, tc.want}, "run", "-v", tc.src+":"+tc.dst, r, "touch", "/ran")
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+			if got := bcEntries(t, fake); !slices.Equal(got, []string{"self"}) {
+				t.Errorf("fake procfs gained entries: %v", got)
+			}
+		})
+	}
+
 	// The one exception the design allows: lxcfs-style files over /proc.
 	t.Run("lxcfs file on /proc/cpuinfo", func(t *testing.T) {
 		info := filepath.Join(t.TempDir(), "cpuinfo")
@@ -357,6 +379,106 @@ func TestB18DeviceNodes(t *testing.T) {
 		if !bcDenied(kv["err"]) {
 			t.Errorf("open error %q, want EACCES or EPERM", kv["err"])
 		}
+	})
+}
+
+// TestB18VolumeOnDev: a volume cannot take the place of /dev or of an entry
+// the runtime makes there, as written or through an image symlink, so none
+// of the nodes and links the runtime writes while it builds /dev lands in
+// a host directory. A name of the user's own under /dev is fine.
+func TestB18VolumeOnDev(t *testing.T) {
+	env(t)
+	r := privateRootfs(t)
+	bcSymlink(t, "/dev", filepath.Join(r, "lnk"))
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		dst   string
+		want  string
+	}{
+		{"/dev", nil, "/dev", "/dev is built by sandbox itself"},
+		{"/dev through /lnk", nil, "/lnk", "/dev is built by sandbox itself"},
+		{"/dev through /lnk, with a terminal", []string{"-t"}, "/lnk", "/dev is built by sandbox itself"},
+		{"/dev/pts", nil, "/dev/pts", "/dev/pts is set up by sandbox itself"},
+		{"/dev/null through /lnk", nil, "/lnk/null", "/dev/null is set up by sandbox itself"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			host := t.TempDir()
+			args := append(append([]string{"run"}, tc.flags...), "-v", host+":"+tc.dst, r, "touch", "/ran")
+			bcFails(t, 125, []string{tc.dst, tc.want}, args...)
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+			if got := bcEntries(t, host); len(got) != 0 {
+				t.Errorf("host directory %s: got entries %v, want none", host, got)
+			}
+		})
+	}
+
+	t.Run("a name of one's own under /dev", func(t *testing.T) {
+		host := t.TempDir()
+		bcWriteFile(t, filepath.Join(host, "f"), "mine\n", 0o644)
+		if got := runOK(t, "run", "-v", host+":/dev/data", r, "cat", "/dev/data/f"); got != "mine\n" {
+			t.Errorf("cat /dev/data/f: got %q, want the volume's file", got)
+		}
+		if got := bcEntries(t, host); !slices.Equal(got, []string{"f"}) {
+			t.Errorf("host directory %s: got entries %v, want only f", host, got)
+		}
+	})
+}
+
+// TestB18TmpfsOptions: --tmpfs takes only options that keep a tmpfs nodev
+// and nosuid and a new filesystem; the refusal names the option, before
+// anything is created, and a value the kernel refuses is named too.
+func TestB18TmpfsOptions(t *testing.T) {
+	env(t)
+	dir := bcDir(t, 0o755) // --userns needs a rootfs that its root can reach
+	r := bcCopyRootfs(t, filepath.Join(dir, "r"))
+
+	t.Run("exec is allowed, nodev stays", func(t *testing.T) {
+		out := runOK(t, "run", "--tmpfs", "/exec:exec,size=1m", r, "sh", "-c",
+			`echo "opts=$(grep ' /exec ' /proc/self/mountinfo | cut -d' ' -f6)"
+			mknod /exec/null c 1 3; echo "write=$( (echo x > /exec/null) 2>&1)"`)
+		kv := bcKV(out)
+		if o := kv["opts"]; !strings.Contains(o, "nodev") || !strings.Contains(o, "nosuid") || strings.Contains(o, "noexec") {
+			t.Errorf("mount options of /exec: got %q, want nodev and nosuid, without noexec", o)
+		}
+		if !bcDenied(kv["write"]) {
+			t.Errorf("writing a node made on the tmpfs: got %q, want EACCES or EPERM", kv["write"])
+		}
+	})
+
+	for _, tc := range []struct{ opts, want string }{
+		{"dev", "option dev is refused"},
+		{"size=1m,dev", "option dev is refused"},
+		{"suid", "option suid is refused"},
+		{"bind", "option bind is refused"},
+		{"rbind", "option rbind is refused"},
+		{"remount", "option remount is refused"},
+		{"rshared", "option rshared is not accepted"},
+		{"size=abc", "option size=abc"},
+		{"mode=9", "option mode=9"},
+	} {
+		t.Run("refuses "+tc.opts, func(t *testing.T) {
+			bcFails(t, 125, []string{"--tmpfs /scratch:" + tc.opts, tc.want},
+				"run", "--tmpfs", "/scratch:"+tc.opts, r, "touch", "/ran")
+			bcAbsent(t, filepath.Join(r, "scratch"), "no mountpoint for a refused tmpfs")
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+		})
+	}
+
+	t.Run("refuses /dev", func(t *testing.T) {
+		bcFails(t, 125, []string{"--tmpfs /dev", "/dev is built by sandbox itself"},
+			"run", "-t", "--tmpfs", "/dev", r, "touch", "/ran")
+		bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+	})
+
+	t.Run("a value the kernel refuses is named", func(t *testing.T) {
+		// uid 70000 passes our check, but is not mapped in the namespace.
+		bcFails(t, 125, []string{"mount tmpfs on /scratch", "uid=70000", "invalid argument"},
+			"run", "--userns", "--tmpfs", "/scratch:uid=70000", r, "touch", "/ran")
+		if err := os.Remove(filepath.Join(r, "scratch")); err != nil {
+			t.Errorf("the mountpoint made for the refused tmpfs: %v", err)
+		}
+		bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
 	})
 }
 

@@ -411,4 +411,86 @@ func TestB25CommandLookupEnv(t *testing.T) {
 	})
 }
 
+// TestB25AccountFileTypes: an image's /etc/passwd or /etc/group that is not
+// a regular file is never opened for reading by the runtime, on the host or
+// in the container: a FIFO must not hang the start, a device node must not
+// be opened by host root, a link to stdin must not eat the workload's input.
+// A line longer than 64 KiB is just a long line.
+func TestB25AccountFileTypes(t *testing.T) {
+	env(t)
+	for _, tc := range []struct {
+		name, file string
+		plant      func(t *testing.T, p string)
+		want       string
+	}{
+		{"passwd is a FIFO", "etc/passwd", func(t *testing.T, p string) {
+			if err := syscall.Mkfifo(p, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, "/etc/passwd is a FIFO"},
+		{"group is a device node", "etc/group", func(t *testing.T, p string) {
+			if err := syscall.Mknod(p, syscall.S_IFCHR|0o644, 1<<8|3); err != nil { // 1:3, /dev/null
+				t.Fatal(err)
+			}
+		}, "/etc/group is a character device"},
+		{"passwd is a directory", "etc/passwd", func(t *testing.T, p string) { bcMkdir(t, p) },
+			"/etc/passwd is a directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := privateRootfs(t)
+			p := filepath.Join(r, tc.file)
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			tc.plant(t, p)
+			bin, _ := env(t)
+			res := bcExec(t, bcOpts{timeout: 20 * time.Second}, bin, "run", r, "touch", "/ran")
+			if res.code != 125 || strings.Count(res.stderr, "\n") != 1 ||
+				!strings.Contains(res.stderr, "rootfs "+r) || !strings.Contains(res.stderr, tc.want) {
+				t.Errorf("got exit %d, stderr %q; want 125 and one line naming the rootfs and %q", res.code, res.stderr, tc.want)
+			}
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+		})
+	}
+
+	// Links that lead nowhere in the image's own tree on the host, but to
+	// the container's stdin and /dev/zero once it runs: HOME falls back to /.
+	for _, target := range []string{"/proc/self/fd/0", "/dev/zero"} {
+		t.Run("passwd links to "+target, func(t *testing.T) {
+			r := privateRootfs(t)
+			p := filepath.Join(r, "etc/passwd")
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			bcSymlink(t, target, p)
+			bin, _ := env(t)
+			res := bcExec(t, bcOpts{stdin: strings.NewReader("for the workload\n"), timeout: 20 * time.Second},
+				bin, "run", r, "sh", "-c", "echo HOME=$HOME; cat")
+			if res.code != 0 || res.stdout != "HOME=/\nfor the workload\n" {
+				t.Errorf("got exit %d, stdout %q, stderr %q; want HOME=/ and all of stdin", res.code, res.stdout, res.stderr)
+			}
+		})
+	}
+
+	t.Run("a line longer than 64 KiB", func(t *testing.T) {
+		r := privateRootfs(t)
+		members := strings.TrimSuffix(strings.Repeat("member,", 20<<10), ",")
+		f, err := os.OpenFile(filepath.Join(r, "etc/group"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.WriteString("big:x:4000:" + members + ",user\n")
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := runOK(t, "run", r, "id", "-u"); got != "0\n" {
+			t.Errorf("id -u: got %q, want 0", got)
+		}
+		if got := runOK(t, "run", "--user", "user", r, "id", "-G"); got != "1000 100 4000\n" {
+			t.Errorf("id -G for user: got %q, want 1000 100 4000 (the long line's group included)", got)
+		}
+	})
+}
+
 // --- B26 -------------------------------------------------------------------

@@ -342,6 +342,19 @@ func TestB28BadInput(t *testing.T) {
 		bcFails(t, 125, []string{"NOT_A_CAP", "CHOWN", "SYS_ADMIN"}, "run", "--cap-add", "NOT_A_CAP", r, "true")
 	})
 
+	// An error naming a 100 KB path is cut in the middle to fit the sync
+	// socket; before, it was lost and the run looked like the workload's.
+	long := "/" + strings.Repeat("a", 100<<10)
+	t.Run("working directory of 100 KB", func(t *testing.T) {
+		bcFails(t, 125, []string{"working directory /aaa", "bytes cut", "aaa: file name too long"},
+			"run", "-w", long, r, "touch", "/ran")
+		bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+	})
+
+	t.Run("command of 100 KB", func(t *testing.T) {
+		bcFails(t, 126, []string{"/aaa", "bytes cut", "aaa: file name too long"}, "run", r, long[1:])
+	})
+
 	t.Run("missing volume source", func(t *testing.T) {
 		none := filepath.Join(t.TempDir(), "none")
 		bcFails(t, 125, []string{none}, "run", "-v", none+":/x", r, "true")

@@ -36,13 +36,21 @@ import (
 	"time"
 )
 
-// The test binary doubles as a probe program inside containers (B23): it is
-// static, so it runs in the busybox rootfs, and unlike busybox, which drops a
-// setuid identity by itself, it reports the credentials the kernel gave it.
+// The test binary doubles as a probe program inside containers: it is
+// static, so it runs in the busybox rootfs. As BC_PROBE=ids (B23), unlike
+// busybox, which drops a setuid identity by itself, it reports the
+// credentials the kernel gave it; as BC_PROBE=tiocsti it tries to push a
+// character into the input of the terminal on its stdin.
 func init() {
-	if os.Getenv("BC_PROBE") != "ids" {
-		return
+	switch os.Getenv("BC_PROBE") {
+	case "ids":
+		probeIDs()
+	case "tiocsti":
+		probeTIOCSTI()
 	}
+}
+
+func probeIDs() {
 	fmt.Printf("euid=%d\n", os.Geteuid())
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {

@@ -28,7 +28,9 @@ func TestHooks(t *testing.T) {
 		// startContainer hook, which runs inside it.
 		return hook(`cat > "$0/`+name+`.json"`, 0)
 	}
+	r := privateRootfs(t) // /hooks is made in it
 	editConfig(t, dir, func(c map[string]any) {
+		c["root"].(map[string]any)["path"] = r
 		c["mounts"] = append(c["mounts"].([]any), map[string]any{
 			"destination": "/hooks", "type": "bind", "source": out, "options": []string{"rbind", "rw"}})
 		withDir := func(h map[string]any, d string) map[string]any {

@@ -2,8 +2,11 @@ package integration
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -29,9 +32,31 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
+	rootfs := os.Getenv("SANDBOX_ROOTFS")
+	before := listTree(rootfs)
 	code := m.Run()
+	if after := listTree(rootfs); code == 0 && after != before {
+		// Tests that change the rootfs, mountpoints included, must use
+		// privateRootfs: the shared one is the next run's input.
+		fmt.Fprintf(os.Stderr, "integration: the tests changed the shared rootfs %s:\nbefore:\n%s\nafter:\n%s",
+			rootfs, before, after)
+		code = 1
+	}
 	// The lock lives in lock's descriptor: without this, the collector
 	// may finalize the file, closing it and dropping the lock mid-run.
 	runtime.KeepAlive(lock)
 	os.Exit(code)
+}
+
+// listTree lists every path below dir, or nothing when dir is unset.
+func listTree(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		fmt.Fprintln(&b, p)
+		return nil
+	})
+	return b.String()
 }

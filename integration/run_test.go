@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // defaultCaps is the mask of Docker's default set, as the README lists it.
@@ -177,6 +179,61 @@ func TestCapabilities(t *testing.T) {
 	})
 	t.Run("unknown name", func(t *testing.T) {
 		runFails(t, 125, `unknown capability "NOT_A_CAP"`, "run", "--cap-add", "NOT_A_CAP", rootfs, "true")
+	})
+}
+
+// TestCapabilitiesHostWithholds runs sandbox with CAP_SYS_NICE out of its
+// own bounding set, as some hosts run root without CAP_SYS_RESOURCE: naming
+// the capability fails with its name before the workload runs, and ALL
+// means all that the host grants.
+func TestCapabilitiesHostWithholds(t *testing.T) {
+	bin, rootfs := env(t)
+	own, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostBnd, err := strconv.ParseUint(statusField(t, string(own), "CapBnd"), 16, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sysNice = 1 << 23
+	withheld := func(args ...string) []string {
+		return append([]string{"--bounding-set", "-sys_nice", bin, "run"}, args...)
+	}
+
+	t.Run("ALL is what the host grants", func(t *testing.T) {
+		for _, tc := range []struct {
+			name string
+			args []string
+			want uint64
+		}{
+			{"all granted", []string{"run", "--cap-add", "ALL", rootfs, "grep", "CapBnd", "/proc/self/status"}, hostBnd},
+			{"one withheld", withheld("--cap-add", "ALL", rootfs, "grep", "CapBnd", "/proc/self/status"), hostBnd &^ sysNice},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				prog := "setpriv"
+				if tc.args[0] == "run" {
+					prog = bin
+				}
+				res := bcExec(t, bcOpts{}, prog, tc.args...)
+				if want := fmt.Sprintf("%016x", tc.want); res.code != 0 || statusField(t, res.stdout, "CapBnd") != want {
+					t.Errorf("got exit %d, %q (stderr %q), want 0 and CapBnd %s", res.code, res.stdout, res.stderr, want)
+				}
+			})
+		}
+	})
+
+	t.Run("a withheld one is named", func(t *testing.T) {
+		r := privateRootfs(t)
+		for _, add := range [][]string{{"--cap-add", "SYS_NICE"}, {"--cap-add", "ALL", "--cap-add", "sys_nice"}} {
+			res := bcExec(t, bcOpts{}, "setpriv", withheld(append(add, r, "touch", "/ran")...)...)
+			msg := strings.TrimSuffix(res.stderr, "\n")
+			if res.code != 125 || strings.Contains(msg, "\n") ||
+				!strings.Contains(msg, "withholds CAP_SYS_NICE from sandbox's own bounding set") {
+				t.Errorf("%v: got exit %d, %q; want 125 and one line naming CAP_SYS_NICE", add, res.code, res.stderr)
+			}
+			bcAbsent(t, filepath.Join(r, "ran"), "the workload must not start")
+		}
 	})
 }
 
@@ -391,7 +448,9 @@ func TestStdin(t *testing.T) {
 }
 
 func TestVolumes(t *testing.T) {
-	_, rootfs := env(t)
+	env(t)
+	// A copy: the mountpoints /data and /etc/motd are made in the rootfs.
+	rootfs := privateRootfs(t)
 	dir := t.TempDir()
 	os.Chmod(dir, 0o777)
 	os.WriteFile(filepath.Join(dir, "in"), []byte("from host\n"), 0o644)
@@ -457,6 +516,97 @@ func TestTerminal(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "/dev/pts/0") || !strings.Contains(r.stdout, "both-tty") {
 		t.Errorf("got %q exit %d, want a pty on stdin and stdout", r.stdout, r.code)
 	}
+
+	// The pty belongs to the workload's user, so it can open it again by
+	// name; others still cannot read it.
+	r = sandbox(t, "", "run", "-t", "--user", "1000", rootfs, "sh", "-c",
+		`stat -c owner=%u:%g,mode=%a $(tty); (echo x > $(tty)) 2>&1 && echo reopen=ok`)
+	out := strings.ReplaceAll(r.stdout, "\r", "")
+	if r.code != 0 || !strings.Contains(out, "owner=1000:5,mode=620") || !strings.Contains(out, "reopen=ok") {
+		t.Errorf("--user 1000 -t: got %q exit %d, want the pty owned by 1000:5, mode 620, and reopened", out, r.code)
+	}
+}
+
+// TestInitByHand runs the hidden child stage as a user might, with other
+// files open where the sync socket would be: it must refuse, with the
+// one-line hint, not fail silently.
+func TestInitByHand(t *testing.T) {
+	bin, _ := env(t)
+	dir := t.TempDir()
+	cmd := exec.Command(bin, "init", "3")
+	cmd.ExtraFiles = []*os.File{createFile(t, dir, "a"), createFile(t, dir, "b")}
+	out, err := cmd.CombinedOutput()
+	if cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 125 ||
+		!strings.Contains(string(out), "init is the container's child stage") {
+		t.Errorf("sandbox init 3 with files on 3 and 4: got %q (%v), want exit 125 and the hint", out, err)
+	}
+}
+
+// TestNoTerminalNoSession runs a container without -t from a caller whose
+// controlling terminal is a pty: the container must lead a session of its
+// own, with no controlling terminal, so it can neither open /dev/tty nor
+// push input into the caller's terminal with TIOCSTI.
+func TestNoTerminalNoSession(t *testing.T) {
+	env(t)
+	r := privateRootfs(t)
+	bcPlantProbe(t, r, "probe", 0o755)
+	script := `read -r _ _ _ _ _ sid _ < /proc/self/stat; echo sid=$sid
+(echo x > /dev/tty) 2>&1 | sed 's/^/devtty=/'
+/probe`
+	for _, tc := range []struct {
+		name  string
+		flags []string
+	}{
+		{"root", nil},
+		{"user without capabilities", []string{"--cap-drop", "ALL", "--user", "1000"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"run", "-e", "BC_PROBE=tiocsti"}, tc.flags...), r, "sh", "-c", script)
+			kv := bcKV(runOnPty(t, args...))
+			if kv["sid"] != "1" {
+				t.Errorf("session id: got %q, want 1 (a session of its own)", kv["sid"])
+			}
+			if !strings.Contains(kv["devtty"], "No such device or address") {
+				t.Errorf("open /dev/tty: got %q, want ENXIO (no controlling terminal)", kv["devtty"])
+			}
+			if kv["tiocsti"] != "operation not permitted" {
+				t.Errorf("TIOCSTI on stdin: got %q, want operation not permitted", kv["tiocsti"])
+			}
+		})
+	}
+}
+
+// runOnPty runs sandbox with a new pty as its controlling terminal and its
+// stdin, and returns the container's stdout.
+func runOnPty(t *testing.T, args ...string) string {
+	t.Helper()
+	bin, _ := env(t)
+	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	if err := unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(master.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slave, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+
+	var out, errOut strings.Builder
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, &out, &errOut
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("sandbox %s: %v (stderr: %s)", strings.Join(args, " "), err, errOut.String())
+	}
+	return out.String()
 }
 
 func TestKilledRuntimeTakesContainer(t *testing.T) {
@@ -499,6 +649,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"/", "true"}, "the host's own root"},
 		{[]string{"relative/missing", "true"}, "rootfs relative/missing does not exist"},
 		{[]string{rootfs}, "no command given"},
+		{[]string{rootfs, ""}, "the command is an empty string"},
 		{[]string{"--cap-drop", "nope", rootfs, "true"}, `unknown capability "nope"`},
 		{[]string{"--cap-add", "NET_RAW", "--cap-drop", "net_raw", rootfs, "true"}, "both added and dropped"},
 		{[]string{"-e", "NOEQUALS", rootfs, "true"}, "KEY=VALUE"},

@@ -35,7 +35,7 @@ func Init() {
 		base, _ = strconv.Atoi(os.Args[2])
 	}
 	sync := os.NewFile(uintptr(base+1), "sync")
-	if _, err := sync.Stat(); base < 3 || err != nil {
+	if base < 3 || !isSyncSocket(sync) {
 		fmt.Fprintln(os.Stderr, "sandbox: init is the container's child stage, started by sandbox itself; use `sandbox run`")
 		os.Exit(ExitSetup)
 	}
@@ -50,8 +50,17 @@ func Init() {
 	if errors.As(err, &e) {
 		code = e.Code
 	}
-	send(sync, message{Type: msgError, Error: err.Error(), Code: code}, nil)
+	send(sync, message{Type: msgError, Error: boundText(err.Error(), maxErrorText), Code: code}, nil)
 	os.Exit(1)
+}
+
+// isSyncSocket reports whether f is a SOCK_SEQPACKET socket, as the sync
+// socket is. That a descriptor is merely open proves nothing: run by hand,
+// the process may hold other files there (the Go runtime itself opens
+// cgroup v1 files on some hosts).
+func isSyncSocket(f *os.File) bool {
+	typ, err := unix.GetsockoptInt(int(f.Fd()), unix.SOL_SOCKET, unix.SO_TYPE)
+	return err == nil && typ == unix.SOCK_SEQPACKET
 }
 
 // child finishes the container inside its namespaces. The order is the
@@ -71,8 +80,10 @@ func Init() {
 //     linux.sysctl, after the hostname so that kernel.hostname wins, and
 //     process.oomScoreAdj, both through a verified procfs handle
 //     (procfs_linux.go says why not through the container's /proc).
-//  3. With a terminal: open a pty from the container's own devpts, pass the
-//     master to the parent, and make the slave the controlling terminal.
+//  3. Start a new session. With a terminal: open a pty from the container's
+//     own devpts, pass the master to the parent, and make the slave the
+//     controlling terminal. Without one, the session alone cuts the caller's
+//     controlling terminal off (see newSession).
 //  4. Fill in HOME from the container's /etc/passwd, after the pivot, so the
 //     host's passwd is never read (runc#4688).
 //  5. Raise the hard limits of process.rlimits that need it, while that is
@@ -136,10 +147,8 @@ func child(base int, sync *os.File) error {
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	if s.Process.Terminal {
-		if err := setupTerminal(sync, true); err != nil {
-			return err
-		}
+	if err := setupSession(sync, s.Process, true); err != nil {
+		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
 	if err != nil {
@@ -159,7 +168,8 @@ func child(base int, sync *os.File) error {
 			return err
 		}
 	}
-	return execWorkload(s, path, env, base, c.Seccomp)
+	// A detached container's parent has let go of the sync socket.
+	return execWorkload(s, path, env, base, c.Seccomp, sync, !c.Detached)
 }
 
 // createHooks is the pause before pivot_root for the hooks, when the config
@@ -197,10 +207,8 @@ func joined(base int, sync *os.File) error {
 	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
 		return err
 	}
-	if s.Process.Terminal {
-		if err := setupTerminal(sync, false); err != nil {
-			return err
-		}
+	if err := setupSession(sync, s.Process, false); err != nil {
+		return err
 	}
 	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
 	if err != nil {
@@ -209,7 +217,7 @@ func joined(base int, sync *os.File) error {
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env, base, c.Seccomp)
+	return execWorkload(s, path, env, base, c.Seccomp, sync, true)
 }
 
 // becomeWorkload is steps 4 to 7 of child: the limits, identity,
@@ -293,8 +301,12 @@ func awaitStart(sync, fifo *os.File) error {
 	return nil
 }
 
-// execWorkload is step 9 of child. On success it does not return.
-func execWorkload(s *specs.Spec, path string, env []string, base int, filter *seccomp.Program) error {
+// execWorkload is step 9 of child. On success it does not return. When
+// announce is set, a parent waits in AwaitExec: it is told just before the
+// execve, so that an end of file without that message means the child died
+// before the exec, not that the workload runs.
+func execWorkload(s *specs.Spec, path string, env []string, base int, filter *seccomp.Program,
+	sync *os.File, announce bool) error {
 	if s.Process.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
@@ -314,6 +326,11 @@ func execWorkload(s *specs.Spec, path string, env []string, base int, filter *se
 	}
 	if err := setRlimits(s.Process.Rlimits); err != nil {
 		return err
+	}
+	if announce {
+		if err := send(sync, message{Type: msgExec}, nil); err != nil {
+			return err
+		}
 	}
 	err := unix.Exec(path, s.Process.Args, env)
 	return execError(path, err)

@@ -35,14 +35,19 @@
 //	child -> parent  {"type":"ready"}         create only: all but the exec is
 //	                                          done; the child now blocks on the
 //	                                          exec fifo until start opens it
+//	child -> parent  {"type":"exec"}          not for create: the execve comes
+//	                                          next
 //	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
 //
 // The sync socket is close-on-exec, so a successful execve closes it: end of
-// file is how the parent learns that the workload runs. The parent writes
-// to it only to answer "hooks"; its end closes only when the parent dies,
-// which the child checks for just before the exec. The child never writes
-// to the container's stdio; errors travel as messages, and the parent
-// prints them.
+// file after the exec message is how the parent learns that the workload
+// runs. End of file without it means the child died before the exec, and
+// the parent reports its wait status as a setup failure. An error text is
+// cut in the middle to at most 4 KiB, so that it always fits one packet,
+// however long a path it names. The parent writes to it only to answer
+// "hooks"; its end closes only when the parent dies, which the child checks
+// for just before the exec. The child never writes to the container's
+// stdio; errors travel as messages, and the parent prints them.
 //
 // # Seccomp
 //

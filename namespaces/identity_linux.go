@@ -1,6 +1,7 @@
 package namespaces
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -42,7 +43,11 @@ func setIDs(u specs.User) func() error {
 }
 
 // withHome adds HOME from the container's /etc/passwd when the environment
-// lacks it: the user's home, or / for a uid with no entry.
+// lacks it: the user's home, or / for a uid with no entry. An /etc/passwd
+// that cannot serve (missing, not a regular file, too large: see
+// passwd.ReadFile) also means /: HOME is a convenience, and a FIFO or a
+// link to stdin in the image must neither hang the start nor eat the
+// workload's input.
 //
 // Preconditions: after pivot_root, so the file read is the container's.
 func withHome(env []string, uid uint32) []string {
@@ -52,12 +57,22 @@ func withHome(env []string, uid uint32) []string {
 		}
 	}
 	home := "/"
-	if f, err := os.Open("/etc/passwd"); err == nil {
-		users, _ := passwd.ParseUsers(f)
-		f.Close()
-		if u, ok := passwd.UserByID(users, uid); ok && u.Home != "" {
-			home = u.Home
-		}
+	if u, ok := containerUser(uid); ok && u.Home != "" {
+		home = u.Home
 	}
 	return append(env, "HOME="+home)
+}
+
+func containerUser(uid uint32) (passwd.User, bool) {
+	h, err := os.OpenFile("/etc/passwd", unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return passwd.User{}, false
+	}
+	defer h.Close()
+	data, err := passwd.ReadFile(h)
+	if err != nil {
+		return passwd.User{}, false
+	}
+	users, _ := passwd.ParseUsers(bytes.NewReader(data))
+	return passwd.UserByID(users, uid)
 }

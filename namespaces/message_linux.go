@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -26,6 +27,7 @@ const (
 	msgPty   = "pty"
 	msgReady = "ready"
 	msgPid   = "pid"
+	msgExec  = "exec"
 
 	msgHooks    = "hooks"    // child -> parent: before pivot_root, run your hooks
 	msgContinue = "continue" // parent -> child: done; the container's state
@@ -33,6 +35,25 @@ const (
 
 // maxMessage bounds a packet; an error text is the largest message.
 const maxMessage = 64 << 10
+
+// maxErrorText bounds the error text the child sends. Escaped as JSON, even
+// a text of control characters stays under maxMessage, and a packet that
+// size is far below the socket's send buffer, so sendmsg(2) cannot fail
+// with EMSGSIZE however long a path or name in the error is.
+const maxErrorText = 4 << 10
+
+// boundText returns s, or for a longer s its start and end with the middle
+// cut out, at most max bytes and valid UTF-8: the start says what failed,
+// the end carries the kernel's reason.
+func boundText(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	mark := fmt.Sprintf(" [... %d bytes cut ...] ", len(s)-max)
+	keep := (max - len(mark)) / 2
+	head, tail := s[:keep], s[len(s)-keep:]
+	return strings.ToValidUTF8(head, "") + mark + strings.ToValidUTF8(tail, "")
+}
 
 // send writes m as one packet, with fd attached when it is not nil.
 func send(sock *os.File, m message, fd *os.File) error {
@@ -44,7 +65,8 @@ func send(sock *os.File, m message, fd *os.File) error {
 	if fd != nil {
 		oob = unix.UnixRights(int(fd.Fd()))
 	}
-	if err := unix.Sendmsg(int(sock.Fd()), data, oob, nil, 0); err != nil {
+	// MSG_NOSIGNAL: a parent that died must give an error, not SIGPIPE.
+	if err := unix.Sendmsg(int(sock.Fd()), data, oob, nil, unix.MSG_NOSIGNAL); err != nil {
 		return os.NewSyscallError("sendmsg", err)
 	}
 	return nil
@@ -56,12 +78,15 @@ func receive(sock *os.File) (message, *os.File, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(4))
 	for {
-		n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+		n, oobn, flags, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
 		if err != nil {
 			return message{}, nil, os.NewSyscallError("recvmsg", err)
+		}
+		if flags&unix.MSG_TRUNC != 0 {
+			return message{}, nil, fmt.Errorf("sync socket: a message longer than %d bytes", maxMessage)
 		}
 		if n == 0 && oobn == 0 {
 			return message{}, nil, io.EOF

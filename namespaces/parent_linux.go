@@ -446,6 +446,17 @@ func (p *Process) childDied() error {
 	return fmt.Errorf("the container's child stage died during setup: %v", err)
 }
 
+// diedBeforeExec reaps a child that closed the sync socket without the
+// message that precedes the exec, and says how it ended.
+func (p *Process) diedBeforeExec() error {
+	ps, err := p.proc.Wait()
+	p.proc = nil
+	if err != nil {
+		return fmt.Errorf("the container's child stage ended before exec without a message: %w", err)
+	}
+	return fmt.Errorf("the container's child stage ended before exec without a message (%v)", ps)
+}
+
 // AwaitReady returns once a child launched with an ExecFifo has done all
 // but the exec and blocks on the fifo. On error the child is gone.
 func (p *Process) AwaitReady() error {
@@ -482,11 +493,18 @@ func (p *Process) Release() {
 // is gone and nothing of the container remains.
 func (p *Process) AwaitExec() error {
 	m, _, err := receive(p.sync)
+	announced := err == nil && m.Type == msgExec
+	if announced {
+		m, _, err = receive(p.sync)
+	}
 	p.sync.Close()
 	if errors.Is(err, io.EOF) {
 		if err := <-p.sent; err != nil {
 			p.abort()
 			return setupError(fmt.Errorf("send config to the child: %w", err))
+		}
+		if !announced {
+			return setupError(p.diedBeforeExec())
 		}
 		return nil
 	}

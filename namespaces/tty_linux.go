@@ -4,10 +4,54 @@ import (
 	"fmt"
 	"os"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"sandbox/rootfs"
 )
+
+// setupSession is step 3 of child: a terminal of the container's own, or
+// none at all. console says whether the pty also becomes /dev/console.
+func setupSession(sync *os.File, p *specs.Process, console bool) error {
+	if p.Terminal {
+		return setupTerminal(sync, console, p.User.UID, p.User.GID)
+	}
+	return newSession()
+}
+
+// chownSlave gives the pty slave to the workload's uid, so that a
+// workload that is not root can open its own terminal again by name (tty,
+// ssh-style password prompts). The group stays tty when devpts gave it
+// gid=5; otherwise it becomes the workload's gid. The mode stays 0620.
+func chownSlave(slave *os.File, uid, gid uint32) error {
+	var st unix.Stat_t
+	if err := unix.Fstat(int(slave.Fd()), &st); err != nil {
+		return fmt.Errorf("terminal: %w", &os.PathError{Op: "fstat", Path: "pty slave", Err: err})
+	}
+	group := -1
+	if st.Gid == 0 {
+		group = int(gid)
+	}
+	if err := unix.Fchown(int(slave.Fd()), int(uid), group); err != nil {
+		return fmt.Errorf("terminal: give the pty to uid %d: %w", uid, &os.PathError{Op: "fchown", Path: "pty slave", Err: err})
+	}
+	return nil
+}
+
+// newSession puts the child in a session of its own, which has no
+// controlling terminal. Without it the workload would share the caller's
+// session and terminal: it could open /dev/tty and write to the user's
+// screen, or push keystrokes into the caller's shell with TIOCSTI where
+// dev.tty.legacy_tiocsti is on (CVE-2016-7545, CVE-2017-5226). Outside
+// the terminal's session, TIOCSTI on a terminal still open as stdio needs
+// CAP_SYS_ADMIN. The child is never a process group leader, so setsid(2)
+// cannot fail with EPERM.
+func newSession() error {
+	if _, err := unix.Setsid(); err != nil {
+		return fmt.Errorf("new session: %w", os.NewSyscallError("setsid", err))
+	}
+	return nil
+}
 
 // setupTerminal gives the container a pty from its own devpts instance: the
 // master goes to the parent over the sync socket, the slave becomes the
@@ -16,7 +60,7 @@ import (
 //
 // Preconditions: after pivot_root, in a new session-less state (the child
 // is not yet a session leader).
-func setupTerminal(sync *os.File, console bool) error {
+func setupTerminal(sync *os.File, console bool, uid, gid uint32) error {
 	master, err := os.OpenFile("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
@@ -33,6 +77,9 @@ func setupTerminal(sync *os.File, console bool) error {
 	}
 	slave := os.NewFile(fd, "pty-slave")
 	defer slave.Close()
+	if err := chownSlave(slave, uid, gid); err != nil {
+		return err
+	}
 
 	if console {
 		if err := rootfs.MountConsole(slave); err != nil {

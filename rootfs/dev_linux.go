@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -25,27 +26,18 @@ var devLinks = [][2]string{
 // program, nor a setuid one.
 const deviceAttrs = unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NOEXEC
 
-// fillDev populates a /dev that the config mounts as a fresh filesystem.
-// The default nodes are bind mounts of the host's, which works the same
-// with and without a user namespace; the /dev tmpfs itself is nodev, so a
-// node made there with mknod(2) cannot be opened, unless the runtime binds
-// it onto itself without nodev, as it does for linux.devices
-// (makeDevices).
-func fillDev(root *os.File, s *specs.Spec) error {
-	if !mountsFreshAt(s, "/dev") {
-		return nil
-	}
-	dev, err := openInRoot(root, "/dev")
-	if err != nil {
-		return err
-	}
-	defer dev.Close()
-
+// fillDev populates the /dev filesystem that the config mounts, through
+// dev, the handle mountAll took on it. The default nodes are bind mounts of
+// the host's, which works the same with and without a user namespace; the
+// /dev tmpfs itself is nodev, so a node made there with mknod(2) cannot be
+// opened, unless the runtime binds it onto itself without nodev, as it
+// does for linux.devices (makeDevices).
+func fillDev(root, dev *os.File, s *specs.Spec) error {
 	for _, name := range DefaultDevices {
 		if configured(s, "/dev/"+name) {
 			continue
 		}
-		if err := bindDevice(root, dev, name); err != nil {
+		if err := bindDevice(dev, name); err != nil {
 			return err
 		}
 	}
@@ -66,23 +58,20 @@ func fillDev(root *os.File, s *specs.Spec) error {
 }
 
 // bindDevice binds the host's /dev/name into the container's /dev. The
-// node is created with one openat(2) in the fresh tmpfs, which no image
-// content or container process has touched yet; a name that a later mount
-// of the config already placed there goes the general, resolving way.
-func bindDevice(root, dev *os.File, name string) error {
+// node is created with one openat(2) in the /dev filesystem, which no image
+// content or container process has touched yet. A name that a mount of
+// the config already placed there (a mountpoint the runtime created in
+// the same filesystem) is opened where it is, never followed: the bind
+// covers it.
+func bindDevice(dev *os.File, name string) error {
 	fd, err := unix.Openat(int(dev.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
-	var dst *os.File
-	switch {
-	case err == nil:
-		dst = os.NewFile(uintptr(fd), "/dev/"+name)
-	case errors.Is(err, unix.EEXIST):
-		dst, err = openMountpoint(root, "/dev/"+name, false)
-		if err != nil {
-			return err
-		}
-	default:
-		return fmt.Errorf("rootfs: create /dev/%s: %w", name, err)
+	if errors.Is(err, unix.EEXIST) {
+		fd, err = unix.Openat(int(dev.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	}
+	if err != nil {
+		return fmt.Errorf("rootfs: create /dev/%s: %w", name, &os.PathError{Op: "openat", Path: name, Err: err})
+	}
+	dst := os.NewFile(uintptr(fd), "/dev/"+name)
 	defer dst.Close()
 
 	mnt, err := bindOnto("/dev/"+name, dst, false, deviceAttrs, 0)
@@ -92,15 +81,16 @@ func bindDevice(root, dev *os.File, name string) error {
 	return mnt.Close()
 }
 
-// mountsFreshAt reports whether the config mounts a new, non-bind
-// filesystem at dst.
+// mountsFreshAt reports whether the mount the config leaves on top at dst
+// is a new, non-bind filesystem.
 func mountsFreshAt(s *specs.Spec, dst string) bool {
+	fresh := false
 	for _, m := range s.Mounts {
-		if m.Destination == dst && !parseOptions(m.Type, m.Options).bind {
-			return true
+		if path.Clean(m.Destination) == dst {
+			fresh = !parseOptions(m.Type, m.Options).bind
 		}
 	}
-	return false
+	return fresh
 }
 
 // MountConsole binds the container's terminal onto /dev/console, as a

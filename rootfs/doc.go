@@ -8,6 +8,10 @@
 // through /proc/self/fd/N, never on a path string that the image could
 // redirect between the check and the use (CVE-2021-30465, CVE-2024-45310).
 //
+// Every mount's destination is checked against spec.CheckDestination
+// where it resolves inside the rootfs, not only as written, so an image
+// symlink cannot point a volume at /proc or /sys (CVE-2019-19921).
+//
 // Prepare runs these steps, in this order:
 //
 //  1. Make every mount in the namespace private, or slave when
@@ -25,7 +29,8 @@
 //     nodes (a bind works inside a user namespace, where mknod does not),
 //     then make the nodes of linux.devices (one of them at a default
 //     device's path replaces it), then the ptmx, fd, stdin, stdout and
-//     stderr links.
+//     stderr links. All of it goes through a handle on the /dev tmpfs taken
+//     right after its mount, so none of it can land in a volume.
 //  5. Mask linux.maskedPaths and make linux.readonlyPaths read-only, and
 //     the cgroup tmpfs with them. This comes after step 3 because the
 //     paths live on the new proc and sysfs, and the tmpfs must stay

@@ -11,7 +11,10 @@ import (
 )
 
 // mountOne makes one mount of the config inside the rootfs.
-func mountOne(root *os.File, m specs.Mount) error {
+//
+// The reserved destinations (spec.CheckDestination) are checked where the
+// destination resolves, except for the runtime's own mounts.
+func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 	p := parseOptions(m.Type, m.Options)
 	if !p.bind {
 		if err := checkPlainPath(root, m.Destination); err != nil {
@@ -26,11 +29,21 @@ func mountOne(root *os.File, m specs.Mount) error {
 		}
 		dir = fi.IsDir()
 	}
+	if !runtime {
+		if err := checkDestination(root, m); err != nil {
+			return err
+		}
+	}
 	dst, err := openMountpoint(root, m.Destination, dir)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
+	if !runtime {
+		if err := checkMountpoint(root, m, dst); err != nil {
+			return err
+		}
+	}
 
 	var mnt *os.File
 	if p.bind {
@@ -58,7 +71,16 @@ func mountOne(root *os.File, m specs.Mount) error {
 // handle on the new mount's root, or nil when no propagation change needs
 // one.
 func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, error) {
-	err := mount(m.Source, fdPath(dst), m.Type, p.flags, strings.Join(p.data, ","))
+	data := strings.Join(p.data, ",")
+	err := unix.Mount(m.Source, fdPath(dst), m.Type, p.flags, data)
+	if err != nil {
+		err = &os.PathError{Op: "mount", Path: m.Destination, Err: err}
+	}
+	if errors.Is(err, unix.EINVAL) && data != "" {
+		// The kernel says only EINVAL for a value it cannot parse, such as
+		// size=abc: name what it was given.
+		return nil, fmt.Errorf("%w (the options were %s)", err, data)
+	}
 	if errors.Is(err, unix.EPERM) && m.Type == "sysfs" {
 		// A network namespace not owned by our user namespace (--net host
 		// with --userns) forbids a new sysfs; show the host's, read-only.

@@ -41,6 +41,9 @@ func CreateMountpoints(s *specs.Spec) error {
 }
 
 func createMountpoint(root *os.File, m specs.Mount) error {
+	if err := checkDestination(root, m); err != nil {
+		return err
+	}
 	dir := true
 	if parseOptions(m.Type, m.Options).bind {
 		fi, err := os.Stat(m.Source)

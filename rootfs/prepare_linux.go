@@ -3,6 +3,7 @@ package rootfs
 import (
 	"fmt"
 	"os"
+	"path"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -36,13 +37,15 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error) error {
 	defer root.Close()
 
 	mounts, readonly := expandCgroupMounts(s, cg)
-	for _, m := range mounts {
-		if err := mountOne(root, m); err != nil {
+	dev, err := mountAll(root, mounts)
+	if err != nil {
+		return err
+	}
+	if dev != nil {
+		defer dev.Close()
+		if err := fillDev(root, dev, s); err != nil {
 			return err
 		}
-	}
-	if err := fillDev(root, s); err != nil {
-		return err
 	}
 	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
 		return err
@@ -87,4 +90,36 @@ func bindRoot(path string) (*os.File, error) {
 		return nil, fmt.Errorf("rootfs: make %s nodev: %w", path, err)
 	}
 	return root, nil
+}
+
+// mountAll makes the mounts of the config in order, and returns a handle on
+// the last new filesystem mounted at /dev, taken right after its mount, or
+// nil when the config mounts none. fillDev writes through that handle only,
+// so nothing the runtime makes for /dev can land in a volume that a later
+// mount, or an image symlink, puts over /dev.
+func mountAll(root *os.File, mounts []plannedMount) (*os.File, error) {
+	var dev *os.File
+	for _, pm := range mounts {
+		m := pm.Mount
+		if err := mountOne(root, m, pm.runtime); err != nil {
+			if dev != nil {
+				dev.Close()
+			}
+			return nil, err
+		}
+		if path.Clean(m.Destination) != "/dev" || parseOptions(m.Type, m.Options).bind {
+			continue
+		}
+		if dev != nil {
+			dev.Close()
+		}
+		// mountOne refused a /dev reached through a symlink: this is the
+		// new mount.
+		h, err := openInRoot(root, "/dev")
+		if err != nil {
+			return nil, err
+		}
+		dev = h
+	}
+	return dev, nil
 }

@@ -15,6 +15,9 @@ grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status
 cat /etc/shadow 2>&1 | sed "s/^/reading \/etc\/shadow: /"
 echo "mounts: $(wc -l < /proc/self/mountinfo), none of them the host root"
 '
-echo "host: $(hostname), $(ls /sys/class/net | wc -l) network interfaces, $(ls -d /proc/[0-9]* | wc -l) processes"
+# Count the PID directories by glob alone: ls would stat each one, and a
+# process that exits in between makes it print an error.
+pids=(/proc/[0-9]*)
+echo "host: $(hostname), $(ls /sys/class/net | wc -l) network interfaces, ${#pids[@]} processes"
 echo "+ sandbox run --drop-all --user 1000 $rootfs /bin/sh -c '...'"
 exec "$bin" run --drop-all --user 1000 "$rootfs" /bin/sh -c "$script"

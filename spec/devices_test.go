@@ -44,7 +44,7 @@ func TestValidateDevices(t *testing.T) {
 			"linux.devices /dev/x: listed twice"},
 		{"/dev bound from the host", []specs.LinuxDevice{dev("/dev/x", "c", 1, 3)},
 			[]specs.Mount{{Destination: "/dev", Type: "bind", Source: "/dev", Options: []string{"rbind"}}},
-			"linux.devices needs a tmpfs mounted at /dev: sandbox creates device nodes only there"},
+			"mount destination /dev is built by sandbox itself: mount at a name of your own under /dev instead"},
 		{"no /dev mount", []specs.LinuxDevice{dev("/dev/x", "c", 1, 3)}, []specs.Mount{},
 			"linux.devices needs a tmpfs mounted at /dev: sandbox creates device nodes only there"},
 	}

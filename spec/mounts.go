@@ -60,6 +60,31 @@ func DefaultMounts() []specs.Mount {
 	}
 }
 
+// runtimeDev are the entries of /dev that the runtime makes itself (see
+// package rootfs): the devices it binds, its links, the devpts instance and
+// the console.
+var runtimeDev = []string{
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
+	"/dev/ptmx", "/dev/pts", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/console",
+}
+
+// checkRuntimeDev refuses a --volume or --tmpfs on /dev or on an entry of
+// it that the runtime makes, and CheckDestination a bind mount there. A
+// volume there would receive the nodes and links the runtime writes while
+// it builds /dev, on the host; a tmpfs would hide the devpts instance that
+// -t needs.
+func checkRuntimeDev(dst string) error {
+	if dst == "/dev" {
+		return errors.New("/dev is built by sandbox itself: mount at a name of your own under /dev instead")
+	}
+	for _, p := range runtimeDev {
+		if under(dst, p) {
+			return fmt.Errorf("%s is set up by sandbox itself: mount somewhere else", dst)
+		}
+	}
+	return nil
+}
+
 func setMounts(s *specs.Spec, o Options) error {
 	s.Mounts = DefaultMounts()
 	if ttyGID(s) {
@@ -117,22 +142,9 @@ func ParseVolume(v string) (specs.Mount, error) {
 	if !path.IsAbs(f[1]) {
 		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", f[1])
 	}
-	return specs.Mount{Destination: path.Clean(f[1]), Type: "bind", Source: src, Options: opts}, nil
-}
-
-// ParseTmpfs reads PATH[:OPTIONS] into a tmpfs mount with docker's defaults
-// (nosuid, nodev, noexec, 64 MiB); OPTIONS are added after them, so
-// "exec" or "size=1g" override.
-func ParseTmpfs(t string) (specs.Mount, error) {
-	dst, extra, _ := strings.Cut(t, ":")
-	if !path.IsAbs(dst) {
-		return specs.Mount{}, fmt.Errorf("container path %s must be absolute", dst)
+	dst := path.Clean(f[1])
+	if err := checkRuntimeDev(dst); err != nil {
+		return specs.Mount{}, err
 	}
-	opts := []string{"nosuid", "nodev", "noexec", "size=65536k"}
-	for _, o := range strings.Split(extra, ",") {
-		if o != "" {
-			opts = append(opts, o)
-		}
-	}
-	return specs.Mount{Destination: path.Clean(dst), Type: "tmpfs", Source: "tmpfs", Options: opts}, nil
+	return specs.Mount{Destination: dst, Type: "bind", Source: src, Options: opts}, nil
 }

@@ -62,6 +62,9 @@ func New(o Options) (*specs.Spec, error) {
 	if len(o.Args) == 0 {
 		return nil, fmt.Errorf("no command given: say what to run, as in `sandbox run ROOTFS /bin/sh`")
 	}
+	if o.Args[0] == "" {
+		return nil, fmt.Errorf("the command is an empty string: name the program to run, as in `sandbox run ROOTFS /bin/sh`")
+	}
 
 	s := &specs.Spec{
 		Version:  specs.Version,
@@ -122,15 +125,25 @@ func setCapabilities(s *specs.Spec, o Options) error {
 	if err != nil {
 		return err
 	}
-	var added []string
+	var named []string
+	addAll := false
 	for _, a := range o.CapAdd {
-		if strings.EqualFold(a, "ALL") {
-			added = set
-			break
-		}
+		addAll = addAll || strings.EqualFold(a, "ALL")
 		if c, err := caps.Canonical(a); err == nil {
-			added = append(added, c)
+			named = append(named, c)
 		}
+	}
+	added := named
+	if addAll {
+		// ALL means all that the host grants: a capability missing from the
+		// runtime's own bounding set could never be had (runc fails
+		// instead). One named on its own is kept, to fail by its name.
+		bounding, err := caps.OwnBounding()
+		if err != nil {
+			return err
+		}
+		set = caps.Granted(set, bounding, named)
+		added = set
 	}
 	s.Process.Capabilities = caps.Sets(set, added, s.Process.User.UID)
 	return nil

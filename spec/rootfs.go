@@ -3,13 +3,14 @@ package spec
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/passwd"
 )
 
 // ResolveRootfs turns the rootfs argument into the absolute path, free of
@@ -43,20 +44,22 @@ func ResolveRootfs(path string) (string, error) {
 	return real, nil
 }
 
-// readInRootfs reads a file of the rootfs, resolving every symlink inside
-// it, so that an image whose /etc/passwd points at the host's cannot make the
-// runtime read host files. It runs before any container exists, so no
-// process of the container can race the walk; the last component is still
-// opened with O_NOFOLLOW.
+// readInRootfs reads an account file of the rootfs, resolving every
+// symlink inside it, so that an image whose /etc/passwd points at the
+// host's cannot make the runtime read host files. It runs before any
+// container exists, so no process of the container can race the walk; the
+// last component is still opened with O_NOFOLLOW, as an O_PATH handle
+// that passwd.ReadFile checks before it opens anything for reading.
 func readInRootfs(root, name string) ([]byte, error) {
 	p, err := securejoin.SecureJoin(root, name)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(p, unix.O_RDONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	fd, err := unix.Open(p, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, 16<<20))
+	h := os.NewFile(uintptr(fd), name)
+	defer h.Close()
+	return passwd.ReadFile(h)
 }

@@ -43,13 +43,18 @@ func readAccounts[T any](root, name string, parse func(io.Reader) ([]T, error)) 
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s in the rootfs: %w", name, err)
+		return nil, fmt.Errorf("rootfs %s: %w", root, err)
 	}
 	return parse(bytes.NewReader(data))
 }
 
 func setUser(s *specs.Spec, o Options) error {
 	id := &identity{root: s.Root.Path}
+	// The account files are read first, and their errors reported as the
+	// rootfs's: they are not the fault of --user, which may be empty.
+	if err := id.load(); err != nil {
+		return err
+	}
 	u, err := id.resolve(o.User)
 	if err != nil {
 		return fmt.Errorf("--user %s: %w", o.User, err)

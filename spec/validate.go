@@ -22,6 +22,10 @@ func Validate(s *specs.Spec) error {
 	if s.Process == nil || len(s.Process.Args) == 0 {
 		return errors.New("process.args is empty: say what to run")
 	}
+	if s.Process.Args[0] == "" {
+		// A PATH search for "" would try each PATH directory itself.
+		return errors.New("process.args[0] is an empty string: name the program to run")
+	}
 	if s.Linux == nil {
 		return errors.New("linux is missing: sandbox runs Linux containers only")
 	}
@@ -153,8 +157,8 @@ func validateMounts(s *specs.Spec) error {
 		if !path.IsAbs(m.Destination) {
 			return fmt.Errorf("mount destination %q must be an absolute path", m.Destination)
 		}
-		if err := checkReserved(m); err != nil {
-			return err
+		if err := CheckDestination(m, path.Clean(m.Destination)); err != nil {
+			return fmt.Errorf("mount destination %w", err)
 		}
 	}
 	return nil
@@ -170,11 +174,15 @@ var procFiles = []string{
 	"/proc/swaps", "/proc/uptime", "/proc/loadavg", "/proc/slabinfo",
 }
 
-func checkReserved(m specs.Mount) error {
-	dst := path.Clean(m.Destination)
+// CheckDestination refuses mount m at dst, a clean absolute path inside the
+// rootfs, when dst is reserved. Validate checks the destination as written;
+// the rootfs package checks it again once it is resolved inside the
+// rootfs, because an image symlink such as /lnk -> /proc/sys/kernel makes
+// an innocent-looking destination a reserved one (CVE-2019-19921).
+func CheckDestination(m specs.Mount, dst string) error {
 	switch {
 	case dst == "/":
-		return errors.New("mount destination / is reserved for the rootfs: mount somewhere inside it")
+		return errors.New("/ is reserved for the rootfs: mount somewhere inside it")
 	case dst == "/proc" && m.Type == "proc", dst == "/sys" && m.Type == "sysfs":
 		return nil
 	case dst == "/sys/fs/cgroup" && (m.Type == "cgroup" || m.Type == "cgroup2"):
@@ -182,9 +190,15 @@ func checkReserved(m specs.Mount) error {
 	case slices.Contains(procFiles, dst):
 		return nil
 	case under(dst, "/proc"), under(dst, "/sys"):
-		return fmt.Errorf("mount destination %s is reserved: /proc and /sys belong to the kernel", dst)
+		return fmt.Errorf("%s is reserved: /proc and /sys belong to the kernel", dst)
+	case isBind(m):
+		return checkRuntimeDev(dst)
 	}
 	return nil
+}
+
+func isBind(m specs.Mount) bool {
+	return m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind")
 }
 
 func under(p, dir string) bool {

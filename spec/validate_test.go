@@ -49,6 +49,9 @@ func TestValidate(t *testing.T) {
 			"root.path is empty: name the container's root filesystem"},
 		{"no process", func(s *specs.Spec) { s.Process = nil }, "process.args is empty: say what to run"},
 		{"no args", func(s *specs.Spec) { s.Process.Args = nil }, "process.args is empty: say what to run"},
+		{"empty command name", func(s *specs.Spec) { s.Process.Args = []string{"", "x"} },
+			"process.args[0] is an empty string: name the program to run"},
+		{"empty argument after the name", func(s *specs.Spec) { s.Process.Args = []string{"echo", ""} }, ""},
 		{"no linux", func(s *specs.Spec) { s.Linux = nil }, "linux is missing: sandbox runs Linux containers only"},
 
 		// Namespaces.
@@ -128,6 +131,15 @@ func TestValidate(t *testing.T) {
 		{"name that only starts with /proc", addMount("/procfs", "bind"), ""},
 		{"path that leaves /proc", addMount("/proc/../srv", "bind"), ""},
 		{"volume", addMount("/data", "bind"), ""},
+		{"bind over /dev", addMount("/dev", "bind"),
+			"mount destination /dev is built by sandbox itself: mount at a name of your own under /dev instead"},
+		{"rbind option over /dev/pts", func(s *specs.Spec) {
+			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/dev/pts/", Type: "none", Source: "/x", Options: []string{"rbind"}})
+		}, "mount destination /dev/pts is set up by sandbox itself: mount somewhere else"},
+		{"bind over /dev/null", addMount("/dev/null", "bind"),
+			"mount destination /dev/null is set up by sandbox itself: mount somewhere else"},
+		{"bind on /dev/shm", addMount("/dev/shm", "bind"), ""},
+		{"tmpfs at /dev", addMount("/dev", "tmpfs"), ""},
 
 		// User namespace.
 		{"user namespace with maps", withUserNS, ""},

@@ -1,6 +1,8 @@
 // Package passwd reads the /etc/passwd and /etc/group files of a root
-// filesystem. It only parses: callers open the files, inside the rootfs, in
-// whatever safe way their stage allows.
+// filesystem. Callers find the files, inside the rootfs, in whatever safe
+// way their stage allows, and hand ReadFile a handle; ReadFile reads only
+// a regular file of bounded size, and the Parse functions take any length
+// of line.
 package passwd
 
 import (
@@ -58,6 +60,9 @@ func ParseGroups(r io.Reader) ([]Group, error) {
 
 func eachLine(r io.Reader, fields int, fn func([]string)) error {
 	s := bufio.NewScanner(r)
+	// A line may be as long as the file (a group with many members):
+	// bufio's default limit of 64 KiB would make one such line an error.
+	s.Buffer(nil, MaxFileSize+1)
 	for s.Scan() {
 		line := strings.TrimSpace(s.Text())
 		if line == "" || strings.HasPrefix(line, "#") {

@@ -37,6 +37,8 @@ func TestParseUsers(t *testing.T) {
 			"big:x:0:4294967296::/:/bin/sh",
 			"max:x:4294967294:4294967294::/max:/bin/sh",
 		}, "\n"), []User{{Name: "max", UID: 4294967294, GID: 4294967294, Home: "/max"}}},
+		{"a line longer than 64 KiB", "long:x:7:7:" + strings.Repeat("g", 100<<10) + ":/long:/bin/sh\nok:x:3:3::/ok:/bin/sh\n",
+			[]User{{Name: "long", UID: 7, GID: 7, Home: "/long"}, {Name: "ok", UID: 3, GID: 3, Home: "/ok"}}},
 		{"file order and duplicates kept", "b:x:2:2::/b:/bin/sh\na:x:1:1::/a:/bin/sh\nb:x:3:3::/b2:/bin/sh\n",
 			[]User{{"b", 2, 2, "/b"}, {"a", 1, 1, "/a"}, {"b", 3, 3, "/b2"}}},
 	}
