@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	cg "github.com/opencontainers/cgroups"
@@ -28,6 +29,8 @@ type Manager struct {
 	path string // as chosen by Path, for messages
 	v2   bool
 	res  *cg.Resources // the limits Create applies
+
+	kernelTCP *int64 // see kernelTCP
 }
 
 // IsV2 reports whether the host mounts the unified cgroup v2 tree alone.
@@ -45,7 +48,34 @@ func New(path string, r *specs.LinuxResources) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cgroups: %s: %w", path, err)
 	}
-	return &Manager{m: m, path: path, v2: v2, res: res}, nil
+	return &Manager{m: m, path: path, v2: v2, res: res, kernelTCP: kernelTCP(r)}, nil
+}
+
+// kernelTCP is linux.resources.memory.kernelTCP, which the library leaves
+// out with the rest of kmem: unlike memory.kmem.limit_in_bytes, which the
+// kernel has ignored since 5.16, the v1 TCP buffer limit still works.
+func kernelTCP(r *specs.LinuxResources) *int64 {
+	if r == nil || r.Memory == nil {
+		return nil
+	}
+	return r.Memory.KernelTCP
+}
+
+// setKernelTCP writes the v1 TCP buffer limit; cgroup v2 has none, so it
+// is ignored there, as the runtime-spec allows for kernel memory.
+func (m *Manager) setKernelTCP(limit *int64) error {
+	if m.v2 || limit == nil {
+		return nil
+	}
+	dir := m.m.Path("memory")
+	if dir == "" {
+		return nil
+	}
+	file := filepath.Join(dir, "memory.kmem.tcp.limit_in_bytes")
+	if err := os.WriteFile(file, []byte(strconv.FormatInt(*limit, 10)), 0); err != nil {
+		return fmt.Errorf("cgroups: memory.kernelTCP: %w", err)
+	}
+	return nil
 }
 
 // Load finds the cgroup that Paths recorded, from another process.
@@ -101,6 +131,10 @@ func (m *Manager) Create() error {
 		m.m.Destroy()
 		return fmt.Errorf("cgroups: apply linux.resources to %s: %w", m.path, err)
 	}
+	if err := m.setKernelTCP(m.kernelTCP); err != nil {
+		m.m.Destroy()
+		return err
+	}
 	return nil
 }
 
@@ -134,7 +168,7 @@ func (m *Manager) Update(r *specs.LinuxResources) error {
 	if err := m.m.Set(res); err != nil {
 		return fmt.Errorf("cgroups: update %s: %w", m.path, err)
 	}
-	return nil
+	return m.setKernelTCP(kernelTCP(r))
 }
 
 // Freeze stops every process of the cgroup where it stands, and returns

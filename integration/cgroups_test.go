@@ -333,3 +333,22 @@ func TestCgroupSweep(t *testing.T) {
 	runOK(t, "run", rootfs, "true")
 	noCgroup(t, name, "the next run")
 }
+
+// TestCgroupKernelTCP: on cgroup v1, memory.kernelTCP sets the TCP buffer
+// limit, the one kernel-memory limit the kernel still honours.
+func TestCgroupKernelTCP(t *testing.T) {
+	if hostV2() {
+		t.Skip("cgroup v2 has no kernel TCP limit; sandbox ignores memory.kernelTCP there")
+	}
+	dir, root := bundle(t, "sleep", "1000")
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["resources"] = map[string]any{
+			"memory": map[string]any{"limit": 64 << 20, "kernelTCP": 16 << 20}}
+	})
+	ociOK(t, root, "create", "--bundle", dir, "ktcp")
+	defer oci(t, root, "delete", "--force", "ktcp")
+	got := strings.TrimSpace(readHost(t, cgroupFile("ktcp", "memory", "memory.kmem.tcp.limit_in_bytes", "")))
+	if got != strconv.Itoa(16<<20) {
+		t.Errorf("memory.kmem.tcp.limit_in_bytes: got %s, want %d", got, 16<<20)
+	}
+}
