@@ -157,7 +157,10 @@ func Delete(store *state.Store, id string, force bool, log *slog.Logger) error {
 		return err
 	}
 	st := store.Status(c)
-	if (st == specs.StateRunning || st == state.StatePaused) && !force {
+	// The runtime-spec: deleting a container that is not stopped is an
+	// error and changes nothing, a created one included (runc deletes
+	// that one; engines that clean up after a failed start pass --force).
+	if st != specs.StateStopped && !force {
 		return fmt.Errorf("container %s is %s: stop it first, or delete it with --force", id, st)
 	}
 	if err := removeCgroup(c); err != nil {

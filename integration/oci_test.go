@@ -120,6 +120,15 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("created init runs %q, want the child stage waiting for start", cmd)
 	}
 
+	// The runtime-spec: delete of a container that is not stopped fails
+	// and leaves it as it was, a created one too.
+	if r := oci(t, root, "delete", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "container ctr is created") {
+		t.Errorf("delete of a created container: got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	if st := stateOf(t, root, "ctr"); st.Status != "created" {
+		t.Fatalf("after a refused delete: status %s, want created", st.Status)
+	}
+
 	oci(t, root, "start", "ctr")
 	st = waitStatus(t, root, "ctr", "running")
 	awaitCmdline(t, st.Pid, "sleep")
