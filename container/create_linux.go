@@ -1,9 +1,11 @@
 package container
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"sandbox/cgroups"
 	"sandbox/namespaces"
+	"sandbox/rootfs"
 	"sandbox/state"
 )
 
@@ -44,6 +47,9 @@ func Create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 
 	p, err := create(store, id, s, o)
 	if err != nil {
+		if uerr := rootfs.Unmount(mountBase(store, id)); uerr != nil {
+			return nil, errors.Join(err, uerr) // and the state stays, for delete
+		}
 		store.Remove(id)
 		return nil, err
 	}
@@ -71,7 +77,8 @@ func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *c
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,
-		Place: place(cg), SeccompCache: store.SeccompCache(),
+		MountBase: mountBase(store, id),
+		Place:     place(cg), SeccompCache: store.SeccompCache(),
 	})
 	if err != nil {
 		return nil, err
@@ -105,6 +112,12 @@ func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *c
 		return nil, err
 	}
 	return p, nil
+}
+
+// mountBase is where a container without a mount namespace has its mounts
+// (rootfs.Prepare), in its state directory, which only the runtime uses.
+func mountBase(store *state.Store, id string) string {
+	return filepath.Join(store.Dir(id), "rootfs")
 }
 
 // owner is the name of the user that created the container.

@@ -13,6 +13,7 @@ import (
 
 	"sandbox/cgroups"
 	"sandbox/hooks"
+	"sandbox/rootfs"
 	"sandbox/state"
 )
 
@@ -170,6 +171,9 @@ func Delete(store *state.Store, id string, force bool, log *slog.Logger) error {
 		if err := killAndWait(c); err != nil {
 			return err
 		}
+	}
+	if err := rootfs.Unmount(mountBase(store, id)); err != nil {
+		return err
 	}
 	runHooks(store, c, hooks.Poststop, specs.StateStopped, log)
 	return store.Remove(id)

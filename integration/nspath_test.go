@@ -94,3 +94,58 @@ func TestNamespaceByPathRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestNoMountNamespace: a config without a mount namespace shares the
+// host's; the container's mounts are made there, below the state
+// directory, and none of them outlives the container, whether it ends in
+// delete, in run, or in a failed create (the harness compares the host's
+// mount table around each command).
+func TestNoMountNamespace(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", nsLinks+"; ls /bin/busybox")
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["namespaces"] = []any{}
+		delete(c, "hostname")
+	})
+	r := oci(t, root, "run", "--bundle", dir, "shared")
+	if r.code != 0 || !strings.Contains(r.stdout, "/bin/busybox") {
+		t.Fatalf("run: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	kv := bcKV(r.stdout)
+	for _, n := range []string{"mnt", "pid", "net"} {
+		if want, _ := os.Readlink("/proc/self/ns/" + n); kv[n] != want {
+			t.Errorf("%s namespace: got %q, want the host's %q", n, kv[n], want)
+		}
+	}
+	if !strings.Contains(r.stderr, "no mount namespace") {
+		t.Errorf("stderr: got %q, want a warning about the missing mount namespace", r.stderr)
+	}
+
+	editConfig(t, dir, func(c map[string]any) {
+		c["process"].(map[string]any)["args"] = []string{"sleep", "1000"}
+	})
+	// Between create and delete the mounts are the host's, on purpose.
+	bin, _ := env(t)
+	before := mountTable(t)
+	if r := runBin(t, bin, "", "--root", root, "create", "--bundle", dir, "held"); r.code != 0 {
+		t.Fatalf("create: exit %d: %s", r.code, r.stderr)
+	}
+	if mountTable(t) == before {
+		t.Errorf("create: the container's mounts are not in the host's mount table")
+	}
+	if r := runBin(t, bin, "", "--root", root, "delete", "--force", "held"); r.code != 0 {
+		t.Fatalf("delete: exit %d: %s", r.code, r.stderr)
+	}
+	if after := mountTable(t); after != before {
+		t.Errorf("delete left mounts on the host:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	editConfig(t, dir, func(c map[string]any) {
+		c["process"].(map[string]any)["args"] = []string{"no-such-command"}
+	})
+	if r := oci(t, root, "create", "--bundle", dir, "failed"); r.code != 127 {
+		t.Errorf("create of a missing command: got exit %d %q, want 127", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("state root holds %d entries", len(entries))
+	}
+}

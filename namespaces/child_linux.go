@@ -135,7 +135,7 @@ func child(base int, sync *os.File) error {
 		st, err = createHooks(c, sync)
 		return err
 	}
-	if err := rootfs.Prepare(s, layout, beforePivot); err != nil {
+	if err := rootfs.Prepare(s, layout, beforePivot, c.MountBase); err != nil {
 		return err
 	}
 	if err := setupUTSAndNet(s); err != nil {

@@ -22,7 +22,11 @@ type childConfig struct {
 
 	Detached bool   `json:"detached,omitempty"` // see Options
 	Keyring  string `json:"keyring,omitempty"`  // a new session keyring's name
-	HasFifo  bool   `json:"hasFifo,omitempty"`  // an exec fifo follows the sync socket
+
+	// MountBase is where the rootfs of a container without a mount
+	// namespace is bound (see rootfs.Prepare).
+	MountBase string `json:"mountBase,omitempty"`
+	HasFifo   bool   `json:"hasFifo,omitempty"` // an exec fifo follows the sync socket
 
 	// Seccomp is linux.seccomp compiled by the parent: the child only
 	// hands it to the kernel, and needs neither the profile nor libseccomp.

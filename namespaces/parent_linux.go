@@ -72,6 +72,10 @@ type Options struct {
 	// PreserveFDs are extra descriptors the workload inherits, as 3, 4...
 	PreserveFDs []*os.File
 
+	// MountBase is a directory of the runtime's own, below which a
+	// container without a mount namespace gets its mounts (rootfs.Prepare).
+	MountBase string
+
 	// NoNewKeyring keeps the caller's session keyring; otherwise the
 	// container gets a new one, named after State.ID.
 	NoNewKeyring bool
@@ -147,6 +151,7 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	c := newChildConfig(s)
 	c.Detached = o.Detached
 	c.HasFifo = fifo != nil
+	c.MountBase = o.MountBase
 	if !o.NoNewKeyring {
 		c.Keyring = "sandbox"
 		if o.State.ID != "" {

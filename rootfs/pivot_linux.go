@@ -38,3 +38,20 @@ func pivot(root *os.File, path string) error {
 	}
 	return nil
 }
+
+// chroot enters the rootfs of a container that shares the host's mount
+// namespace. It is a weaker fence than pivot_root: a process holding
+// CAP_SYS_CHROOT can leave a chroot, which is why a config without a mount
+// namespace is warned about.
+func chroot(root *os.File, path string) error {
+	if err := unix.Fchdir(int(root.Fd())); err != nil {
+		return fmt.Errorf("rootfs: %w", &os.PathError{Op: "fchdir", Path: path, Err: err})
+	}
+	if err := unix.Chroot("."); err != nil {
+		return fmt.Errorf("rootfs: %w", &os.PathError{Op: "chroot", Path: path, Err: err})
+	}
+	if err := unix.Chdir("/"); err != nil {
+		return fmt.Errorf("rootfs: %w", &os.PathError{Op: "chdir", Path: "/", Err: err})
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -20,17 +21,37 @@ import (
 // the container's cgroup, and before any identity or capability change.
 // beforePivot, when not nil, runs once the mounts are made, before the
 // rootfs turns read-only and pivot_root.
-func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error) error {
+//
+// Without a mount namespace of its own (SharesMounts), the container's
+// mounts are made in the caller's, the host's: the rootfs is bound at
+// base, a directory of the runtime's own, and every mount goes below it,
+// where Unmount finds them all and nothing else. The propagation of the
+// host's mounts is left alone, and the process enters the rootfs with
+// chroot(2), since pivot_root(2) would move the root of every process of
+// the host.
+func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base string) error {
 	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
 	if err != nil {
 		return err
 	}
-	setup := setupPropagation(prop)
-	if err := mount("", "/", "", setup, ""); err != nil {
-		return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(setup), err)
+	shared := SharesMounts(s)
+	if setup := setupPropagation(prop); !shared {
+		if err := mount("", "/", "", setup, ""); err != nil {
+			return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(setup), err)
+		}
 	}
 
-	root, err := bindRoot(s.Root.Path)
+	at := s.Root.Path
+	if shared {
+		if base == "" {
+			return errors.New("rootfs: a container without a mount namespace needs a state directory: use create")
+		}
+		if err := os.Mkdir(base, 0o700); err != nil {
+			return fmt.Errorf("rootfs: %w", err)
+		}
+		at = base
+	}
+	root, err := bindRoot(s.Root.Path, at)
 	if err != nil {
 		return err
 	}
@@ -66,6 +87,9 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error) error {
 			return fmt.Errorf("rootfs: make %s read-only: %w", s.Root.Path, err)
 		}
 	}
+	if shared {
+		return chroot(root, s.Root.Path)
+	}
 	if err := pivot(root, s.Root.Path); err != nil {
 		return err
 	}
@@ -75,13 +99,14 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error) error {
 	return nil
 }
 
-// bindRoot makes the rootfs a mount point of its own and returns a handle
+// bindRoot binds the rootfs at path onto at (path itself, or the base of a
+// container that shares the host's mount namespace), and returns a handle
 // on the root of that new mount.
-func bindRoot(path string) (*os.File, error) {
-	if err := mount(path, path, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+func bindRoot(path, at string) (*os.File, error) {
+	if err := mount(path, at, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return nil, fmt.Errorf("rootfs: bind %s: %w", path, err)
 	}
-	root, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	root, err := os.OpenFile(at, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("rootfs: %w", err)
 	}

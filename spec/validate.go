@@ -58,8 +58,9 @@ func validateNamespaces(s *specs.Spec) error {
 		}
 		seen = append(seen, ns.Type)
 	}
-	if !slices.Contains(seen, specs.MountNamespace) {
-		return errors.New("linux.namespaces: a mount namespace is required, or the container's mounts would land on the host")
+	if !slices.Contains(seen, specs.MountNamespace) && slices.Contains(seen, specs.UserNamespace) {
+		return errors.New("linux.namespaces: a user namespace needs a mount namespace too, " +
+			"as its root may not mount in the host's")
 	}
 	return nil
 }

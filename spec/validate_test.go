@@ -61,9 +61,9 @@ func TestValidate(t *testing.T) {
 		{"namespace twice", func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.PIDNamespace})
 		}, "linux.namespaces: pid is listed twice"},
-		{"no mount namespace", func(s *specs.Spec) {
-			s.Linux.Namespaces = []specs.LinuxNamespace{{Type: specs.UTSNamespace}}
-		}, "linux.namespaces: a mount namespace is required, or the container's mounts would land on the host"},
+		{"user namespace without a mount namespace", func(s *specs.Spec) {
+			s.Linux.Namespaces = []specs.LinuxNamespace{{Type: specs.UTSNamespace}, {Type: specs.UserNamespace}}
+		}, "linux.namespaces: a user namespace needs a mount namespace too, as its root may not mount in the host's"},
 
 		// Hostname.
 		{"hostname without uts namespace", func(s *specs.Spec) {

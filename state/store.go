@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/sys/mountinfo"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -235,6 +236,12 @@ func (s *Store) Load(id string) (*Container, error) {
 func (s *Store) Remove(id string) error {
 	if err := ValidateID(id); err != nil {
 		return err
+	}
+	// A mount left below the directory (the rootfs of a container that
+	// shares the host's mount namespace) would make RemoveAll walk into
+	// the container's files: never remove through one.
+	if ms, err := mountinfo.GetMounts(mountinfo.PrefixFilter(s.Dir(id))); err != nil || len(ms) > 0 {
+		return fmt.Errorf("state: %s still has mounts below it; not removed", s.Dir(id))
 	}
 	if err := os.RemoveAll(s.Dir(id)); err != nil {
 		return fmt.Errorf("state: remove %s: %w", id, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sandbox/container"
+	"sandbox/rootfs"
 	"sandbox/spec"
 )
 
@@ -107,5 +108,9 @@ func writePidFile(path string, pid int) error {
 func warnIgnored(s *specs.Spec) {
 	for _, field := range spec.Ignored(s) {
 		logger.Warn("config section not applied yet by sandbox: " + field)
+	}
+	if rootfs.SharesMounts(s) {
+		logger.Warn("linux.namespaces has no mount namespace: the container's mounts are made in the host's, " +
+			"and its rootfs is entered with chroot, which a process holding CAP_SYS_CHROOT can leave")
 	}
 }
