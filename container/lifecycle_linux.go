@@ -87,11 +87,34 @@ func openFifo(path string, c *state.Container) error {
 		if n > 0 && fds[0].Revents&unix.POLLIN != 0 {
 			buf := make([]byte, 1)
 			if _, err := unix.Read(int(f.Fd()), buf); err == nil {
-				return nil
+				return awaitExec(f, c)
 			}
 		}
 		if !c.Alive() {
 			return fmt.Errorf("container %s: its init died before it could start", c.ID)
+		}
+	}
+}
+
+// awaitExec waits for the end of file on the exec fifo, which comes when
+// the init's execve closes the write end it kept open (or the init dies):
+// the runtime-spec has start return, and the poststart hooks run, after
+// the workload was executed.
+func awaitExec(f *os.File, c *state.Container) error {
+	fds := []unix.PollFd{{Fd: int32(f.Fd()), Events: unix.POLLIN}}
+	buf := make([]byte, 1)
+	for {
+		n, err := unix.Poll(fds, 100)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return fmt.Errorf("container %s: exec fifo: %w", c.ID, os.NewSyscallError("poll", err))
+		}
+		if n > 0 {
+			if r, err := unix.Read(int(f.Fd()), buf); r == 0 && err == nil {
+				return nil
+			}
+		}
+		if !c.Alive() {
+			return nil // it died after the go-ahead: state says stopped
 		}
 	}
 }

@@ -130,6 +130,11 @@ func TestLifecycle(t *testing.T) {
 	}
 
 	oci(t, root, "start", "ctr")
+	// start returns once the workload runs (the poststart hooks' moment):
+	// the init has exec'd by then.
+	if cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", st.Pid)); strings.HasPrefix(string(cmd), "sandbox\x00init") {
+		t.Errorf("right after start the init still runs %q, want the workload", cmd)
+	}
 	st = waitStatus(t, root, "ctr", "running")
 	awaitCmdline(t, st.Pid, "sleep")
 	if r := oci(t, root, "start", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "only a created container can be started") {

@@ -294,12 +294,20 @@ func awaitStart(sync, fifo *os.File) error {
 	if err != nil {
 		return fmt.Errorf("open the exec fifo: %w", err)
 	}
-	defer w.Close()
 	if _, err := w.Write([]byte{0}); err != nil {
+		w.Close()
 		return fmt.Errorf("exec fifo: %w", err)
 	}
+	// The write end stays open until the execve closes it (or the child
+	// dies): start waits for that end of file, so that it returns, and
+	// runs the poststart hooks, only once the workload runs.
+	execFifo = w
 	return nil
 }
+
+// execFifo holds the exec fifo's write end open from awaitStart to the
+// execve; a reference, so that the collector cannot close it earlier.
+var execFifo *os.File
 
 // execWorkload is step 9 of child. On success it does not return. When
 // announce is set, a parent waits in AwaitExec: it is told just before the
