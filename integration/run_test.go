@@ -700,3 +700,32 @@ func copyFile(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPrivileged: --privileged takes the fences down but the namespaces:
+// the host's capabilities, no seccomp, no masks, /sys writable, the host's
+// devices.
+func TestPrivileged(t *testing.T) {
+	_, rootfs := env(t)
+	host, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runOK(t, "run", "--privileged", rootfs, "sh", "-c",
+		`grep -E "^(CapEff|Seccomp):" /proc/self/status; [ -c /dev/kmsg ] && echo kmsg=yes
+		grep " /sys " /proc/self/mountinfo | cut -d" " -f6 | cut -d, -f1
+		grep -c " /proc/kcore " /proc/self/mountinfo; true`)
+	if got, want := statusField(t, out, "CapEff"), statusField(t, string(host), "CapBnd"); got != want {
+		t.Errorf("CapEff: got %s, want the host's bounding set %s", got, want)
+	}
+	if got := statusField(t, out, "Seccomp"); got != "0" {
+		t.Errorf("Seccomp: got %s, want 0", got)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.Contains(out, "kmsg=yes") {
+		t.Errorf("the host's /dev/kmsg is missing:\n%s", out)
+	}
+	if n := len(lines); n < 2 || lines[n-2] != "rw" || lines[n-1] != "0" {
+		t.Errorf("want /sys rw and /proc/kcore not masked, got:\n%s", out)
+	}
+	runFails(t, 125, "--privileged grants every capability and --drop-all none", "run", "--privileged", "--drop-all", rootfs, "true")
+}

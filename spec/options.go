@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,6 +45,9 @@ type Options struct {
 	TTY                      bool
 
 	Resources Resources // --memory, --pids-limit, --cpus...
+
+	// Privileged takes down every fence but the namespaces (setPrivileged).
+	Privileged bool
 
 	// Seccomp is the profile to filter system calls with, settled for the
 	// container's capabilities; nil leaves the container unconfined.
@@ -90,6 +94,13 @@ func New(o Options) (*specs.Spec, error) {
 
 	steps := []func(*specs.Spec, Options) error{
 		setNamespaces, setIDMaps, setUser, setCapabilities, setSeccomp, setEnv, setMounts, setResources, setRlimits,
+		setPrivileged,
+	}
+	if o.Privileged {
+		if o.DropAll {
+			return nil, errors.New("--privileged grants every capability and --drop-all none: keep one")
+		}
+		o.CapAdd = append(slices.Clone(o.CapAdd), "ALL")
 	}
 	for _, step := range steps {
 		if err := step(s, o); err != nil {

@@ -55,6 +55,8 @@ instead, as runc run does: create, start, wait, delete.`,
 			&cli.StringFlag{Name: "cpus", Usage: "CPU time `N` CPUs' worth per period, such as 0.5 or 2"},
 			&cli.StringFlag{Name: "cpuset-cpus", Usage: "run only on CPUs `LIST`, such as 0-1,3"},
 			&cli.Uint64Flag{Name: "cpu-shares", Usage: "CPU weight `N` against other cgroups (1024 is the default)"},
+			&cli.BoolFlag{Name: "privileged", Usage: "WARNING: every capability, no seccomp, no masked paths, " +
+				"every host device: without --userns, root in this container is root on the host"},
 			&cli.StringFlag{Name: "seccomp", Value: "default",
 				Usage: "system call filter: `default` (Docker's profile), unconfined, or a FILE in OCI or Docker form"},
 			&cli.StringSliceFlag{Name: "ulimit",
@@ -73,7 +75,11 @@ func runAction(c *cli.Context) error {
 	if len(args) == 0 {
 		return usageError{errors.New("run needs a rootfs and a command: sandbox run [flags] ROOTFS COMMAND [ARG...]")}
 	}
-	profile, err := seccompProfile(c.String("seccomp"))
+	seccompName := c.String("seccomp")
+	if c.Bool("privileged") && !c.IsSet("seccomp") {
+		seccompName = "unconfined"
+	}
+	profile, err := seccompProfile(seccompName)
 	if err != nil {
 		return err
 	}
@@ -101,8 +107,9 @@ func runAction(c *cli.Context) error {
 			Memory: c.String("memory"), MemorySwap: c.String("memory-swap"), PidsLimit: c.Int64("pids-limit"),
 			Cpus: c.String("cpus"), CpusetCpus: c.String("cpuset-cpus"), CpuShares: c.Uint64("cpu-shares"),
 		},
-		Seccomp: profile,
-		Ulimits: c.StringSlice("ulimit"),
+		Seccomp:    profile,
+		Privileged: c.Bool("privileged"),
+		Ulimits:    c.StringSlice("ulimit"),
 	})
 	if err != nil {
 		return err
