@@ -66,7 +66,11 @@ func ValidateID(id string) error {
 	if id == "" {
 		return errors.New("container id is empty")
 	}
-	if len(id) > 1024 || strings.HasPrefix(id, ".") ||
+	// The id names a directory here and a cgroup: one file name each.
+	if len(id) > 255 {
+		return fmt.Errorf("container id is %d characters long: keep it to 255", len(id))
+	}
+	if strings.HasPrefix(id, ".") ||
 		strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != "" {
 		return fmt.Errorf("container id %q: use letters, digits and . _ + -, not starting with a dot", id)
 	}
