@@ -69,14 +69,8 @@ func join(pidfd *os.File, pid int, s *specs.Spec, o Options) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	parentSock, childSock, err := socketPair()
+	parentSock, childSock, configR, configW, err := channels()
 	if err != nil {
-		return nil, err
-	}
-	configR, configW, err := os.Pipe()
-	if err != nil {
-		parentSock.Close()
-		childSock.Close()
 		return nil, err
 	}
 	defer configW.Close()

@@ -166,14 +166,8 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		return nil, err
 	}
 
-	parentSock, childSock, err := socketPair()
+	parentSock, childSock, configR, configW, err := channels()
 	if err != nil {
-		return nil, err
-	}
-	configR, configW, err := os.Pipe()
-	if err != nil {
-		parentSock.Close()
-		childSock.Close()
 		return nil, err
 	}
 	// The config goes into the pipe once the child is placed, while the
@@ -240,6 +234,20 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		}
 	}
 	return p, nil
+}
+
+// channels are the child's two ways to its parent: the sync socket's ends,
+// and the config pipe's.
+func channels() (parentSock, childSock, configR, configW *os.File, err error) {
+	if parentSock, childSock, err = socketPair(); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	if configR, configW, err = os.Pipe(); err != nil {
+		parentSock.Close()
+		childSock.Close()
+		return nil, nil, nil, nil, err
+	}
+	return parentSock, childSock, configR, configW, nil
 }
 
 func socketPair() (*os.File, *os.File, error) {

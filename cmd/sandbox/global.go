@@ -103,3 +103,20 @@ func oneID(c *cli.Context) (string, error) {
 	id := c.Args().First()
 	return id, state.ValidateID(id)
 }
+
+// idCommand is a command that takes one container id and nothing else.
+func idCommand(name, usage string, action func(c *cli.Context, id string) error) *cli.Command {
+	return &cli.Command{
+		Name:         name,
+		Usage:        usage,
+		ArgsUsage:    "ID",
+		OnUsageError: usageErrorHandler,
+		Action: func(c *cli.Context) error {
+			id, err := oneID(c)
+			if err != nil {
+				return err
+			}
+			return action(c, id)
+		},
+	}
+}

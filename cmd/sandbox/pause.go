@@ -7,17 +7,6 @@ import (
 )
 
 func pauseCommand() *cli.Command {
-	return &cli.Command{
-		Name:         "pause",
-		Usage:        "freeze every process of a running container (cgroup freezer)",
-		ArgsUsage:    "ID",
-		OnUsageError: usageErrorHandler,
-		Action: func(c *cli.Context) error {
-			id, err := oneID(c)
-			if err != nil {
-				return err
-			}
-			return container.Pause(store(c), id)
-		},
-	}
+	return idCommand("pause", "freeze every process of a running container (cgroup freezer)",
+		func(c *cli.Context, id string) error { return container.Pause(store(c), id) })
 }

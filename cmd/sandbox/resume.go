@@ -7,17 +7,6 @@ import (
 )
 
 func resumeCommand() *cli.Command {
-	return &cli.Command{
-		Name:         "resume",
-		Usage:        "thaw a paused container",
-		ArgsUsage:    "ID",
-		OnUsageError: usageErrorHandler,
-		Action: func(c *cli.Context) error {
-			id, err := oneID(c)
-			if err != nil {
-				return err
-			}
-			return container.Resume(store(c), id)
-		},
-	}
+	return idCommand("resume", "thaw a paused container",
+		func(c *cli.Context, id string) error { return container.Resume(store(c), id) })
 }

@@ -7,17 +7,6 @@ import (
 )
 
 func startCommand() *cli.Command {
-	return &cli.Command{
-		Name:         "start",
-		Usage:        "run the workload of a created container",
-		ArgsUsage:    "ID",
-		OnUsageError: usageErrorHandler,
-		Action: func(c *cli.Context) error {
-			id, err := oneID(c)
-			if err != nil {
-				return err
-			}
-			return container.Start(store(c), id, logger)
-		},
-	}
+	return idCommand("start", "run the workload of a created container",
+		func(c *cli.Context, id string) error { return container.Start(store(c), id, logger) })
 }

@@ -8,24 +8,14 @@ import (
 )
 
 func stateCommand() *cli.Command {
-	return &cli.Command{
-		Name:         "state",
-		Usage:        "print the OCI state of a container as JSON",
-		ArgsUsage:    "ID",
-		OnUsageError: usageErrorHandler,
-		Action: func(c *cli.Context) error {
-			id, err := oneID(c)
-			if err != nil {
-				return err
-			}
-			st := store(c)
-			ctr, err := st.Load(id)
-			if err != nil {
-				return err
-			}
-			return printJSON(st.State(ctr))
-		},
-	}
+	return idCommand("state", "print the OCI state of a container as JSON", func(c *cli.Context, id string) error {
+		st := store(c)
+		ctr, err := st.Load(id)
+		if err != nil {
+			return err
+		}
+		return printJSON(st.State(ctr))
+	})
 }
 
 func printJSON(v any) error {
