@@ -73,25 +73,29 @@ bench_lock "$BIN" "$ROOTFS"
 
 # Step 2 (host view): a scratch directory, then the measurement in a private
 # mount namespace, then the check for leftovers.
-if [ -z "${SANDBOX_BENCH_IN_VIEW:-}" ]; then
-  TMP=$(mktemp -d /tmp/sandbox-bench-cpu.XXXXXX)
-  trap 'rm -rf "$TMP"' EXIT
-  trap 'exit 130' INT TERM
-  cgroup_dirs >"$TMP/cgroups.before"
-  rc=0
-  SANDBOX_BENCH_IN_VIEW=1 TMP=$TMP OWNER=$$ unshare -m --propagation private -- bash "$0" "$BIN" "$ROOTFS" || rc=$?
-
-  # Our own cgroupsPaths go in any case; anything else that appeared is
-  # named, for it may be another user's.
+# Our own cgroupsPaths go in any case, interrupted or not; anything else
+# that appeared is named, for it may be another user's.
+finish() {
+  local d
   for d in /sys/fs/cgroup/*/sandbox-bench-$$-*; do
     if [ -d "$d" ] && rmdir "$d" 2>/dev/null; then echo "cleanup: removed leftover cgroup $d"; fi
   done
   report_new_cgroups "$TMP/cgroups.before"
   if grep -q "$TMP" /proc/self/mountinfo; then
-    echo "cleanup: mounts of the benchmark reached the host:"; grep "$TMP" /proc/self/mountinfo
-    rc=1
+    echo "cleanup: mounts of the benchmark reached the host, $TMP is kept:"
+    grep "$TMP" /proc/self/mountinfo
+    exit 1
   fi
-  exit "$rc"
+  rm -rf "$TMP"
+}
+
+if [ -z "${SANDBOX_BENCH_IN_VIEW:-}" ]; then
+  TMP=$(mktemp -d /tmp/sandbox-bench-cpu.XXXXXX)
+  cgroup_dirs >"$TMP/cgroups.before"
+  trap finish EXIT
+  trap 'exit 130' INT TERM
+  SANDBOX_BENCH_IN_VIEW=1 TMP=$TMP OWNER=$$ unshare -m --propagation private -- bash "$0" "$BIN" "$ROOTFS"
+  exit
 fi
 
 # Step 3 (private view): hide the v2 controller list, for crun.
@@ -100,15 +104,14 @@ if [ -e "$CONTROLLERS" ]; then
   mount --bind "$TMP/empty" "$CONTROLLERS"
 fi
 
-# OWNER is the host-view shell's PID: it names the cgroupsPaths, and that
-# shell removes any of them left over.
 FAILED=()
 failed() { [[ " ${FAILED[*]} " == *" $1 "* ]]; }
 fail() { failed "$1" || { echo "$1: NOT MEASURED: $2"; FAILED+=("$1"); }; }
 path_of() { case $1 in crun) command -v "$CRUN" || true;; runc) command -v "$RUNC" || true;; esac; }
 
 # Step 4: a bundle per reference runtime (each may create mount points in
-# its rootfs) from sandbox's own template and profile.
+# its rootfs) from sandbox's own template and profile. Its cgroupsPath is
+# named after OWNER, the host-view shell, which removes any left over.
 make_bundle() {
   local rt=$1 b=$TMP/bundle-$1
   mkdir -p "$b"
@@ -210,7 +213,9 @@ measure() {
         $3 == "system_time" { s = ($1 ~ /^[0-9]/) ? $1 / 1e6 : 0 }
         END { if (t == "") exit 1; printf "%s %s %.3f %.3f\n", rt, t, u, s }' "$TMP/perf.out" ;;
     rusage)
-      echo "$rt $(python3 -c "$RUSAGE_PY" "${argv[@]}" </dev/null 2>>"$TMP/err.log")" ;;
+      local times
+      times=$(python3 -c "$RUSAGE_PY" "${argv[@]}" </dev/null 2>>"$TMP/err.log") || return 1
+      echo "$rt $times" ;;
   esac
 }
 
@@ -224,6 +229,7 @@ cleanup_view() {
   done
 }
 trap cleanup_view EXIT
+trap 'exit 130' INT TERM
 
 for rt in "${RUNTIMES[@]}"; do probe "$rt"; done
 if failed sandbox; then
