@@ -38,6 +38,9 @@ integration: build rootfs
 
 test: lint unit integration
 
+# Wall clock and peak RSS against runc and the unshare floor, then CPU time
+# per start against crun and runc (bench/cpu.sh), holding the integration
+# tests' host lock: it may wait for a running `make test`.
 bench: build rootfs
 	bash bench/startup.sh $(CURDIR)/$(BIN) $(CURDIR)/$(ROOTFS)
 

@@ -5,6 +5,12 @@
 #   BIN     the sandbox binary (e.g. bin/sandbox)
 #   ROOTFS  a busybox root filesystem directory (must contain bin/true)
 #   Knobs (env): RUNS=200 RUNC_RUNS=100 ROUNDS=4 WARMUP=5 RSS_RUNS=50
+#                BENCH_CPU=1 (0 skips the second measurement, bench/cpu.sh)
+#
+# This is the first of two measurements; the second, bench/cpu.sh (CPU time
+# per start of sandbox, crun and runc, with cgroups and seccomp), runs after
+# it, under the same hold of the integration tests' host lock, which this
+# script takes before anything else (see bench/lib.sh).
 #
 # What it measures, on this machine, in one run:
 #   sandbox  BIN run ROOTFS /bin/true          (default namespaces: pid,net,mnt,uts,ipc)
@@ -27,6 +33,7 @@
 # How to read it: lower is better. Targets: sandbox/runc <= 0.3,
 # sandbox/floor <= 1.5, sandbox peak RSS < 8 MiB. A MISS is reported, not fatal:
 # the script exits 0 unless a measured command fails to run (then non-zero).
+# cgroup directories left behind by the runs are reported at the end.
 set -euo pipefail
 
 BIN=${1:?usage: $0 BIN ROOTFS}
@@ -40,6 +47,9 @@ die() { echo "startup.sh: $*" >&2; exit 2; }
 [ -x "$BIN" ] || die "BIN '$BIN' is not an executable file"
 [ -e "$ROOTFS/bin/true" ] || [ -L "$ROOTFS/bin/true" ] || die "ROOTFS '$ROOTFS' has no bin/true"
 BIN=$(realpath "$BIN") ROOTFS=$(realpath "$ROOTFS")
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_lock "$BIN" "$ROOTFS"
 
 # Debian packages this needs; install the missing ones (waits for the dpkg lock).
 missing=()
@@ -55,6 +65,7 @@ fi
 
 TMP=$(mktemp -d /tmp/sandbox-bench.XXXXXX)
 STATE=$TMP/runc-state BUNDLE=$TMP/bundle
+cgroup_dirs >"$TMP/cgroups.before"
 cleanup() {
   local id
   if [ -d "$STATE" ]; then   # runc state left behind by an interrupted run
@@ -144,3 +155,9 @@ check("sandbox/floor median", f"{r2:.3f}", r2 <= 1.5, "<= 1.5")
 check("sandbox peak RSS", f"{rss['sandbox'] / 1024:.2f} MiB", rss["sandbox"] < 8192, "< 8 MiB")
 print("(peak RSS = largest single process in the tree: parent, re-exec'd child, /bin/true)")
 EOF
+report_new_cgroups "$TMP/cgroups.before"
+
+if [ "${BENCH_CPU:-1}" != 0 ]; then
+  echo
+  bash "$(dirname "$0")/cpu.sh" "$BIN" "$ROOTFS"
+fi

@@ -177,18 +177,26 @@ func setEnv(s *specs.Spec, o Options) error {
 	return nil
 }
 
-// setSeccomp settles the profile's capability, architecture and kernel
-// conditions for this container. It runs after setCapabilities: Docker's
-// profile allows, say, mount(2) only to a container whose bounding set
-// holds CAP_SYS_ADMIN.
+// setSeccomp runs after setCapabilities: Docker's profile allows, say,
+// mount(2) only to a container whose bounding set holds CAP_SYS_ADMIN.
 func setSeccomp(s *specs.Spec, o Options) error {
-	if o.Seccomp == nil {
+	return SetSeccomp(s, o.Seccomp)
+}
+
+// SetSeccomp makes p, settled for s's bounding set, this host's
+// architecture and its kernel, the linux.seccomp of s. A nil p leaves s as
+// it is.
+//
+// Preconditions: s.Process.Capabilities holds the container's final
+// capabilities; the result goes stale when they change.
+func SetSeccomp(s *specs.Spec, p *seccomp.Profile) error {
+	if p == nil {
 		return nil
 	}
 	t, err := seccomp.HostTarget(s.Process.Capabilities.Bounding)
 	if err != nil {
 		return err
 	}
-	s.Linux.Seccomp, err = o.Seccomp.Resolve(t)
+	s.Linux.Seccomp, err = p.Resolve(t)
 	return err
 }

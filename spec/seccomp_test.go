@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -55,5 +56,29 @@ func TestNewSeccomp(t *testing.T) {
 	}
 	if s.Linux.Seccomp != nil {
 		t.Errorf("no profile: got linux.seccomp %v, want none (unconfined)", s.Linux.Seccomp.DefaultAction)
+	}
+}
+
+// TestSetSeccompTemplate: `sandbox spec --seccomp default` writes the very
+// profile that `sandbox run` applies with its default capabilities, which
+// the CPU benchmark (bench/startup.sh) relies on to give runc and crun the
+// same filter as sandbox.
+func TestSetSeccompTemplate(t *testing.T) {
+	run, err := New(Options{Rootfs: newRootfs(t), Args: []string{"sh"}, Seccomp: seccomp.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := Default(false)
+	if err := SetSeccomp(tmpl, seccomp.Default()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tmpl.Linux.Seccomp, run.Linux.Seccomp) {
+		t.Errorf("got a template profile of %d rules, want run's %d rules, equal",
+			len(tmpl.Linux.Seccomp.Syscalls), len(run.Linux.Seccomp.Syscalls))
+	}
+
+	bare := Default(false)
+	if err := SetSeccomp(bare, nil); err != nil || bare.Linux.Seccomp != nil {
+		t.Errorf("nil profile: got %v, %v; want no linux.seccomp, no error", bare.Linux.Seccomp, err)
 	}
 }

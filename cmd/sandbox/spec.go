@@ -20,6 +20,9 @@ func specCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Value: ".", Usage: "bundle `DIR` to write config.json in"},
 			&cli.BoolFlag{Name: "rootless", Usage: "a config an unprivileged user can run: a user namespace, the host's network"},
+			&cli.StringFlag{Name: "seccomp", Value: "unconfined",
+				Usage: "linux.seccomp to write: unconfined (none), `default` (Docker's profile, settled for the template's " +
+					"capabilities: what run applies), or a FILE in OCI or Docker form"},
 		},
 		Action: func(c *cli.Context) error {
 			path := c.String("bundle") + "/config.json"
@@ -28,7 +31,15 @@ func specCommand() *cli.Command {
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
-			data, err := json.MarshalIndent(spec.Default(c.Bool("rootless")), "", "\t")
+			s := spec.Default(c.Bool("rootless"))
+			profile, err := seccompProfile(c.String("seccomp"))
+			if err != nil {
+				return err
+			}
+			if err := spec.SetSeccomp(s, profile); err != nil {
+				return err
+			}
+			data, err := json.MarshalIndent(s, "", "\t")
 			if err != nil {
 				return err
 			}
