@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -147,6 +148,18 @@ func TestSeccompDefault(t *testing.T) {
 			`sleep 30 & PTRACE_PID=$! /probe; kill $!`)
 		if strings.TrimSpace(out) != "ptrace: ok" {
 			t.Errorf("ptrace of a sibling: got %q, want ok", out)
+		}
+	})
+	// A host process is out of reach whatever the filter: the PID
+	// namespace has no number for it, even with CAP_SYS_PTRACE and no
+	// filter at all.
+	t.Run("ptrace of a host process", func(t *testing.T) {
+		host := strconv.Itoa(os.Getpid())
+		for _, args := range [][]string{{"run"}, {"run", "--seccomp", "unconfined", "--cap-add", "SYS_PTRACE"}} {
+			out := runOK(t, append(args, "-e", "SECCOMP_PROBE=ptrace", "-e", "PTRACE_PID="+host, r, "/probe")...)
+			if got := strings.TrimSpace(out); got != "ptrace: ESRCH" && got != "ptrace: EPERM" {
+				t.Errorf("%v: ptrace of host pid %s: got %q, want ESRCH or EPERM", args, host, got)
+			}
 		}
 	})
 	t.Run("without no_new_privs", func(t *testing.T) {
