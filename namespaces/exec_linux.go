@@ -85,7 +85,8 @@ func execError(path string, err error) error {
 	case errors.Is(err, unix.ENOENT):
 		return &Error{Code: ExitNotFound, Err: missingInterpreter(path)}
 	case errors.Is(err, unix.EACCES):
-		return &Error{Code: ExitCannotExec, Err: fmt.Errorf("%s: permission denied (a noexec mount, or not executable)", path)}
+		err := fmt.Errorf("%s: permission denied (a noexec mount, or not executable)", path)
+		return &Error{Code: ExitCannotExec, Err: err}
 	case errors.Is(err, unix.ENOEXEC):
 		return &Error{Code: ExitCannotExec,
 			Err: fmt.Errorf("%s: exec format error (built for another machine, or a script without #!)", path)}

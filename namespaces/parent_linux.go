@@ -411,37 +411,40 @@ func cloneError(err error) error {
 	return fmt.Errorf("create namespaces: %w", err)
 }
 
-// awaitPty reads the child's first message, which must carry the pty.
-func (p *Process) awaitPty() error {
+// expect reads the child's next message, which must be of type want, and
+// returns the descriptor it carries, if any. The child's death, or its
+// error message, comes back as the error.
+func (p *Process) expect(want string) (*os.File, error) {
 	m, fd, err := receive(p.sync)
 	switch {
 	case errors.Is(err, io.EOF):
-		return p.childDied()
+		return nil, p.childDied()
 	case err != nil:
-		return err
+		return nil, err
 	case m.Type == msgError:
-		return &Error{Code: m.Code, Err: errors.New(m.Error)}
-	case m.Type != msgPty || fd == nil:
-		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
+		return nil, &Error{Code: m.Code, Err: errors.New(m.Error)}
+	case m.Type != want:
+		return nil, fmt.Errorf("sync socket: unexpected message %q", m.Type)
+	}
+	return fd, nil
+}
+
+// awaitPty reads the child's message that carries the pty.
+func (p *Process) awaitPty() error {
+	fd, err := p.expect(msgPty)
+	if err == nil && fd == nil {
+		err = errors.New("sync socket: the pty message carries no descriptor")
 	}
 	p.pty = fd
-	return nil
+	return err
 }
 
 // createHooks answers the child's pause before pivot_root: it runs the
 // prestart and createRuntime hooks, here in the runtime's namespaces, and
 // lets the child go on with the state its own hooks take.
 func (p *Process) createHooks(s *specs.Spec, st specs.State) error {
-	m, _, err := receive(p.sync)
-	switch {
-	case errors.Is(err, io.EOF):
-		return p.childDied()
-	case err != nil:
+	if _, err := p.expect(msgHooks); err != nil {
 		return err
-	case m.Type == msgError:
-		return &Error{Code: m.Code, Err: errors.New(m.Error)}
-	case m.Type != msgHooks:
-		return fmt.Errorf("sync socket: unexpected message %q", m.Type)
 	}
 	st.Version, st.Pid, st.Status = specs.Version, p.Pid(), specs.StateCreated // as runc reports it
 	for _, name := range []string{hooks.Prestart, hooks.CreateRuntime} {
@@ -473,16 +476,7 @@ func (p *Process) diedBeforeExec() error {
 // AwaitReady returns once a child launched with an ExecFifo has done all
 // but the exec and blocks on the fifo. On error the child is gone.
 func (p *Process) AwaitReady() error {
-	m, _, err := receive(p.sync)
-	switch {
-	case errors.Is(err, io.EOF):
-		err = p.childDied()
-	case err == nil && m.Type == msgError:
-		err = &Error{Code: m.Code, Err: errors.New(m.Error)}
-	case err == nil && m.Type != msgReady:
-		err = fmt.Errorf("sync socket: unexpected message %q", m.Type)
-	}
-	if err != nil {
+	if _, err := p.expect(msgReady); err != nil {
 		p.abort()
 		return setupError(err)
 	}

@@ -33,7 +33,8 @@ func chownSlave(slave *os.File, uid, gid uint32) error {
 		group = int(gid)
 	}
 	if err := unix.Fchown(int(slave.Fd()), int(uid), group); err != nil {
-		return fmt.Errorf("terminal: give the pty to uid %d: %w", uid, &os.PathError{Op: "fchown", Path: "pty slave", Err: err})
+		return fmt.Errorf("terminal: give the pty to uid %d: %w", uid,
+			&os.PathError{Op: "fchown", Path: "pty slave", Err: err})
 	}
 	return nil
 }

@@ -64,7 +64,8 @@ func fillDev(root, dev *os.File, s *specs.Spec) error {
 // the same filesystem) is opened where it is, never followed: the bind
 // covers it.
 func bindDevice(dev *os.File, name string) error {
-	fd, err := unix.Openat(int(dev.Fd()), name, unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_RDONLY|unix.O_CLOEXEC, 0o644)
+	const create = unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_RDONLY | unix.O_CLOEXEC
+	fd, err := unix.Openat(int(dev.Fd()), name, create, 0o644)
 	if errors.Is(err, unix.EEXIST) {
 		fd, err = unix.Openat(int(dev.Fd()), name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	}

@@ -99,7 +99,9 @@ func (p *plan) setFlag(f flagOption) {
 	p.attrSet &^= f.attr
 }
 
-var propagationNames = []string{"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable"}
+var propagationNames = []string{
+	"private", "rprivate", "shared", "rshared", "slave", "rslave", "unbindable", "runbindable",
+}
 
 // PropagationFlags reads linux.rootfsPropagation; empty means rprivate.
 func PropagationFlags(s string) (uintptr, error) {

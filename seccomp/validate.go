@@ -11,7 +11,8 @@ import (
 // ErrNotify is returned for a profile that hands system calls to a
 // seccomp agent (SCMP_ACT_NOTIFY, listenerPath), which sandbox does not
 // support.
-var ErrNotify = errors.New("SCMP_ACT_NOTIFY and listenerPath need a seccomp agent, which sandbox does not support: use another action")
+var ErrNotify = errors.New("SCMP_ACT_NOTIFY and listenerPath need a seccomp agent, " +
+	"which sandbox does not support: use another action")
 
 // Validate checks linux.seccomp of a config, naming the field that is
 // wrong. A nil s, no filter, is valid. Unknown system call names are not an
