@@ -95,6 +95,7 @@ func join(pidfd *os.File, pid int, s *specs.Spec, o Options) (*Process, error) {
 	p := &Process{proc: proc, sync: parentSock, sent: make(chan error, 1)}
 	if o.Place != nil {
 		if err := o.Place(proc.Pid); err != nil {
+			p.sent <- nil // no config was written
 			p.abort()
 			return nil, err
 		}

@@ -102,7 +102,10 @@ type Process struct {
 	proc *os.Process // the container process: cmd's, or for exec its child's
 	sync *os.File
 	pty  *os.File
-	sent chan error // the config writer's result
+	sent chan error // the config writer's result, read once by configSent
+
+	sentDone bool  // configSent has read sent
+	sentErr  error // what it read
 }
 
 // Start creates the container's namespaces and runs the child stage up to
@@ -480,11 +483,10 @@ func (p *Process) AwaitReady() error {
 		p.abort()
 		return setupError(err)
 	}
-	if err := <-p.sent; err != nil {
+	if err := p.configSent(); err != nil {
 		p.abort()
 		return setupError(fmt.Errorf("send config to the child: %w", err))
 	}
-	p.sent <- nil
 	return nil
 }
 
@@ -506,7 +508,7 @@ func (p *Process) AwaitExec() error {
 	}
 	p.sync.Close()
 	if errors.Is(err, io.EOF) {
-		if err := <-p.sent; err != nil {
+		if err := p.configSent(); err != nil {
 			p.abort()
 			return setupError(fmt.Errorf("send config to the child: %w", err))
 		}
@@ -534,7 +536,17 @@ func (p *Process) abort() {
 		p.proc.Kill()
 		p.proc.Wait()
 	}
-	<-p.sent
+	p.configSent()
+}
+
+// configSent waits for the config writer and returns its result; the
+// channel is read once, however many of AwaitReady, AwaitExec and abort
+// ask.
+func (p *Process) configSent() error {
+	if !p.sentDone {
+		p.sentErr, p.sentDone = <-p.sent, true
+	}
+	return p.sentErr
 }
 
 // Kill kills the child and reaps it: the container is gone.
