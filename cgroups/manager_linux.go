@@ -127,6 +127,14 @@ func (m *Manager) Create() error {
 		m.m.Destroy()
 		return fmt.Errorf("cgroups: create %s: %w", m.path, createHint(err))
 	}
+	// A cgroup that already holds processes is someone else's (another
+	// --root with the same id, a cgroupsPath naming a busy cgroup): its
+	// limits are not ours to set, nor its processes ours to kill when
+	// this container goes.
+	if pids, err := m.m.GetAllPids(); err == nil && len(pids) > 0 {
+		return fmt.Errorf("cgroups: %s already holds %d process(es) of another container or service: "+
+			"choose another id or linux.cgroupsPath", m.path, len(pids))
+	}
 	if err := m.m.Set(m.res); err != nil {
 		m.m.Destroy()
 		return fmt.Errorf("cgroups: apply linux.resources to %s: %w", m.path, err)

@@ -140,6 +140,15 @@ func Kill(store *state.Store, id string, sig unix.Signal, all bool) error {
 			return err
 		}
 	}
+	// A frozen process takes its SIGKILL only when thawed: thaw a paused
+	// container so that kill KILL ends it, as engines expect of runc.
+	if sig == unix.SIGKILL && store.Status(c) == state.StatePaused && len(c.CgroupPaths) > 0 {
+		cg, err := cgroups.Load(c.CgroupPaths)
+		if err != nil {
+			return fmt.Errorf("container %s: %w", id, err)
+		}
+		return cg.Thaw()
+	}
 	return nil
 }
 

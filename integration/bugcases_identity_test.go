@@ -382,7 +382,7 @@ func TestB25CommandLookupEnv(t *testing.T) {
 	})
 
 	t.Run("host-only command is not found", func(t *testing.T) {
-		bcFails(t, 127, []string{"apt-get", "not found", "PATH (" + defaultPath + ")"}, "run", rootfs, "apt-get")
+		bcFails(t, 127, []string{"apt-get", "not found", "$PATH of the container (" + defaultPath + ")"}, "run", rootfs, "apt-get")
 	})
 
 	t.Run("host environment does not leak", func(t *testing.T) {

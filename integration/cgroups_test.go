@@ -210,8 +210,13 @@ func TestPauseResume(t *testing.T) {
 	if d := cpuUsage(t, "frz") - before; d < 100*time.Millisecond {
 		t.Errorf("a resumed busy loop used %v of CPU in 300ms, want most of it", d)
 	}
-	ociOK(t, root, "delete", "--force", "frz")
-	noCgroup(t, "frz", "delete --force")
+	// kill KILL ends a paused container too: its processes are thawed to
+	// take the signal.
+	ociOK(t, root, "pause", "frz")
+	ociOK(t, root, "kill", "frz", "KILL")
+	waitStatus(t, root, "frz", "stopped")
+	ociOK(t, root, "delete", "frz")
+	noCgroup(t, "frz", "kill KILL and delete")
 }
 
 // update changes the limits of a running container.
@@ -352,5 +357,24 @@ func TestCgroupKernelTCP(t *testing.T) {
 	got := strings.TrimSpace(readHost(t, cgroupFile("ktcp", "memory", "memory.kmem.tcp.limit_in_bytes", "")))
 	if got != strconv.Itoa(16<<20) {
 		t.Errorf("memory.kmem.tcp.limit_in_bytes: got %s, want %d", got, 16<<20)
+	}
+}
+
+// TestCgroupOfAnother: a create whose cgroup already holds processes (the
+// same id under another --root) is refused, and the other container lives
+// on through the refusal.
+func TestCgroupOfAnother(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	root2 := filepath.Join(t.TempDir(), "state2")
+	ociOK(t, root, "run", "--detach", "--bundle", dir, "twin")
+	defer oci(t, root, "delete", "--force", "twin")
+	pid := waitStatus(t, root, "twin", "running").Pid
+	r := oci(t, root2, "create", "--bundle", dir, "twin")
+	if r.code == 0 || !strings.Contains(r.stderr, "already holds 1 process(es) of another container") {
+		t.Errorf("create of the same id under another root: got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	oci(t, root2, "delete", "--force", "twin")
+	if _, ok := aliveStart(pid); !ok || waitStatus(t, root, "twin", "running").Pid != pid {
+		t.Errorf("the first container did not survive the second's refused create and delete")
 	}
 }

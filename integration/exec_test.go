@@ -113,12 +113,19 @@ func TestExecStatus(t *testing.T) {
 	}{
 		{[]string{"sh", "-c", "exit 3"}, 3, ""},
 		{[]string{"sh", "-c", "kill -9 $$"}, 137, ""},
-		{[]string{"no-such-command"}, 127, "no-such-command: not found in the container's PATH"},
+		{[]string{"no-such-command"}, 127, "no-such-command: executable file not found in $PATH of the container"},
 		{[]string{"/etc"}, 126, "/etc"},
 	} {
 		r := oci(t, root, append([]string{"exec", "ctr"}, c.args...)...)
 		if r.code != c.code || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("exec %v: got exit %d %q, want %d %q", c.args, r.code, r.stderr, c.code, c.want)
+		}
+	}
+	// A failure after the exec must not leave exec waiting for ever.
+	for _, args := range [][]string{{"exec", "--pid-file", "/nonexistent/dir/pid", "ctr", "true"},
+		{"exec", "-d", "--pid-file", "/nonexistent/dir/pid", "ctr", "sleep", "1"}} {
+		if r := oci(t, root, args...); r.code == 0 || !strings.Contains(r.stderr, "--pid-file") {
+			t.Errorf("%v: got exit %d %q, want a --pid-file error", args, r.code, r.stderr)
 		}
 	}
 	if r := oci(t, root, "exec", "ctr"); r.code == 0 || !strings.Contains(r.stderr, "needs a command") {

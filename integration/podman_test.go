@@ -300,7 +300,7 @@ func TestPodman(t *testing.T) {
 			t.Errorf("sh -c 'exit 3': got exit %d, want 3 (stderr %q)", r.code, r.stderr)
 		}
 		r := p.run(t, "", p.runArgs("--rm", p.image, "no-such-command")...)
-		if r.code != 127 || !strings.Contains(r.stderr, "no-such-command: not found") {
+		if r.code != 127 || !strings.Contains(r.stderr, "no-such-command: executable file not found in $PATH") {
 			t.Errorf("missing command: got exit %d, stderr %q; want 127 and sandbox's reason", r.code, r.stderr)
 		}
 	})
@@ -330,6 +330,12 @@ func testPodmanDetached(t *testing.T, p *podman) {
 		r := p.runTTY(t, "exec", "-it", id, "sh", "-c", "tty; exit 5")
 		if r.code != 5 || !strings.Contains(r.stdout, "/dev/pts/") {
 			t.Errorf("exec -it: got exit %d, stdout %q, stderr %q; want 5 and a tty", r.code, r.stdout, r.stderr)
+		}
+		// podman reads the runtime's message to tell 127 from 126.
+		for _, cmd := range []string{"no-such-command", "/nonexistent"} {
+			if r := p.run(t, "", "exec", id, cmd); r.code != 127 {
+				t.Errorf("exec %s: got exit %d (%q), want 127", cmd, r.code, r.stderr)
+			}
 		}
 	})
 

@@ -372,8 +372,8 @@ func TestExitCodes(t *testing.T) {
 		msg  string
 	}{
 		{"workload's own", []string{rootfs, "sh", "-c", "exit 42"}, 42, ""},
-		{"missing", []string{rootfs, "/nonexistent"}, 127, "/nonexistent: no such file in the container"},
-		{"not on PATH", []string{rootfs, "apt-get"}, 127, "apt-get: not found in the container's PATH (/usr/local/sbin"},
+		{"missing", []string{rootfs, "/nonexistent"}, 127, "/nonexistent: no such file or directory in the container"},
+		{"not on PATH", []string{rootfs, "apt-get"}, 127, "apt-get: executable file not found in $PATH of the container (/usr/local/sbin"},
 		{"not executable", []string{r, "/noexec"}, 126, "/noexec: permission denied"},
 		{"directory", []string{rootfs, "/etc"}, 126, "/etc: is a directory"},
 		{"usage", []string{"--bogus-flag", rootfs, "true"}, 125, "flag provided but not defined"},

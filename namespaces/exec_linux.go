@@ -44,7 +44,7 @@ func lookPath(name string, env []string) (string, error) {
 		return "", denied
 	}
 	return "", &Error{Code: ExitNotFound,
-		Err: fmt.Errorf("%s: not found in the container's PATH (%s)", name, pathVar)}
+		Err: fmt.Errorf("%s: executable file not found in $PATH of the container (%s)", name, pathVar)}
 }
 
 // checkExecutable classifies a candidate: missing (127), a directory or
@@ -52,7 +52,7 @@ func lookPath(name string, env []string) (string, error) {
 func checkExecutable(p string) error {
 	fi, err := os.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &Error{Code: ExitNotFound, Err: fmt.Errorf("%s: no such file in the container", p)}
+		return &Error{Code: ExitNotFound, Err: fmt.Errorf("%s: no such file or directory in the container", p)}
 	}
 	if err != nil {
 		return &Error{Code: ExitCannotExec, Err: err}
