@@ -651,3 +651,32 @@ func TestB27RootfsMounts(t *testing.T) {
 }
 
 // --- B28 -------------------------------------------------------------------
+
+// TestHostDeviceNodesUnchanged: the default device nodes and the masks are
+// the host's own nodes, bound in read-only: container root can use them but
+// cannot chown or chmod the host's /dev/null.
+func TestHostDeviceNodesUnchanged(t *testing.T) {
+	_, rootfs := env(t)
+	var before syscall.Stat_t
+	if err := syscall.Stat("/dev/null", &before); err != nil {
+		t.Fatal(err)
+	}
+	out := runOK(t, "run", rootfs, "sh", "-c", `for f in /dev/null /dev/zero /proc/keys; do
+		chown 1:1 $f 2>/dev/null; echo "chown $f=$?"; chmod 000 $f 2>/dev/null; echo "chmod $f=$?"; done
+		echo x > /dev/null && echo write=ok`)
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(line, "ch") && strings.HasSuffix(line, "=0") {
+			t.Errorf("container root changed a host node: %s", line)
+		}
+	}
+	if !strings.Contains(out, "write=ok") {
+		t.Errorf("writing /dev/null failed:\n%s", out)
+	}
+	var after syscall.Stat_t
+	if err := syscall.Stat("/dev/null", &after); err != nil {
+		t.Fatal(err)
+	}
+	if after.Uid != before.Uid || after.Gid != before.Gid || after.Mode != before.Mode || after.Ctim != before.Ctim {
+		t.Errorf("the host's /dev/null changed: %+v, was %+v", after, before)
+	}
+}

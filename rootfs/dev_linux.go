@@ -26,6 +26,14 @@ var devLinks = [][2]string{
 // program, nor a setuid one.
 const deviceAttrs = unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NOEXEC
 
+// hostNodeAttrs are set on a bind of one of the host's own nodes (the
+// default devices, masks, linux.devices in a user namespace): read-only,
+// so that container root's chown(2) or chmod(2) of /dev/null fails with
+// EROFS instead of changing the host's node. Reading and writing the device
+// itself still work: a read-only mount forbids changes to the inode, not
+// I/O on a device.
+const hostNodeAttrs = deviceAttrs | unix.MOUNT_ATTR_RDONLY
+
 // fillDev populates the /dev filesystem that the config mounts, through
 // dev, the handle mountAll took on it. The default nodes are bind mounts of
 // the host's, which works the same with and without a user namespace; the
@@ -75,7 +83,7 @@ func bindDevice(dev *os.File, name string) error {
 	dst := os.NewFile(uintptr(fd), "/dev/"+name)
 	defer dst.Close()
 
-	mnt, err := bindOnto("/dev/"+name, dst, false, deviceAttrs, 0)
+	mnt, err := bindOnto("/dev/"+name, dst, false, hostNodeAttrs, 0)
 	if err != nil {
 		return fmt.Errorf("rootfs: bind device /dev/%s: %w", name, err)
 	}

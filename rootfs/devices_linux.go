@@ -136,7 +136,7 @@ func bindHostDevice(parent *os.File, name string, d specs.LinuxDevice) error {
 	}
 	dst := os.NewFile(uintptr(fd), d.Path)
 	defer dst.Close()
-	mnt, err := bindOnto(fdPath(host), dst, false, deviceAttrs, 0)
+	mnt, err := bindOnto(fdPath(host), dst, false, hostNodeAttrs, 0)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func mask(h *os.File) error {
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
 		return mount("tmpfs", fdPath(h), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
 	}
-	mnt, err := bindOnto("/dev/null", h, false, deviceAttrs, 0)
+	mnt, err := bindOnto("/dev/null", h, false, hostNodeAttrs, 0)
 	if err != nil {
 		return err
 	}
