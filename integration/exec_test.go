@@ -188,3 +188,36 @@ func TestB06ExecHoldsNoHostFD(t *testing.T) {
 		t.Errorf("descriptors of an exec'd ls: got %q, want 0 1 2 and ls's own 3", fds)
 	}
 }
+
+// TestCreatedInitNotExposed: while a created init waits for start, the
+// container's other processes cannot read its descriptors (it is not
+// dumpable: CVE-2016-9962), and even with CAP_SYS_PTRACE its /proc/1/exe is
+// a sealed in-memory copy of the runtime, never the host's binary
+// (CVE-2019-5736).
+func TestCreatedInitNotExposed(t *testing.T) {
+	probe := `n=0; for f in /proc/1/fd/*; do readlink $f >/dev/null 2>&1 && n=$((n+1)); done; echo fds=$n
+		echo exe=$(readlink /proc/1/exe 2>/dev/null); (: >> /proc/1/exe) 2>/dev/null; echo write=$?`
+	for _, ptrace := range []bool{false, true} {
+		dir, root := bundle(t, "sleep", "1000")
+		if ptrace {
+			editConfig(t, dir, func(c map[string]any) {
+				cs := c["process"].(map[string]any)["capabilities"].(map[string]any)
+				for _, set := range []string{"bounding", "effective", "permitted"} {
+					cs[set] = append(cs[set].([]any), "CAP_SYS_PTRACE")
+				}
+			})
+		}
+		ociOK(t, root, "create", "--bundle", dir, "wait")
+		kv := bcKV(ociOK(t, root, "exec", "wait", "sh", "-c", probe))
+		oci(t, root, "delete", "--force", "wait")
+		if !ptrace && kv["fds"] != "0" {
+			t.Errorf("without CAP_SYS_PTRACE: %s of the created init's descriptors readable, want none", kv["fds"])
+		}
+		if ptrace && !strings.HasPrefix(kv["exe"], "/memfd:sandbox") {
+			t.Errorf("with CAP_SYS_PTRACE: the created init's exe is %q, want the sealed copy /memfd:sandbox", kv["exe"])
+		}
+		if kv["write"] == "0" {
+			t.Errorf("ptrace %v: the created init's binary was opened for writing", ptrace)
+		}
+	}
+}

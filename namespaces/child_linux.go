@@ -30,6 +30,10 @@ func IsChild() bool {
 // Preconditions: the main goroutine, locked to the main thread from an
 // init function, before anything else has run.
 func Init() {
+	// Until its execve, the child holds descriptors from the host: no
+	// process of the container may ptrace it or read them through /proc
+	// (CVE-2016-9962). The execve of the workload makes it dumpable again.
+	unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	base := -1
 	if len(os.Args) == 3 {
 		base, _ = strconv.Atoi(os.Args[2])

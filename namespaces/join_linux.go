@@ -75,7 +75,16 @@ func join(pidfd *os.File, pid int, s *specs.Spec, o Options) (*Process, error) {
 	}
 	defer configW.Close()
 
+	img, err := selfImage()
+	if err != nil {
+		parentSock.Close()
+		childSock.Close()
+		configR.Close()
+		return nil, err
+	}
+	defer img.Close()
 	cmd := joinCommand(s, o, flags, configR, childSock, pidfd)
+	cmd.Path = imagePath(img)
 	if !o.Detached {
 		runtime.LockOSThread()
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -192,6 +193,19 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	// A cgroup namespace is created by the child itself, once it is in
 	// its cgroup: the namespace's root is the cgroup its creator is in.
 	cmd := childCommand(s, flags&^unix.CLONE_NEWCGROUP, o, configR, childSock, fifo, join)
+	if exposed(s, o) {
+		img, err := selfImage()
+		if err != nil {
+			placed <- false
+			<-sent
+			parentSock.Close()
+			childSock.Close()
+			configR.Close()
+			return nil, err
+		}
+		defer img.Close()
+		cmd.Path = imagePath(img)
+	}
 	if !o.Detached {
 		runtime.LockOSThread()
 	}
@@ -237,6 +251,18 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		}
 	}
 	return p, nil
+}
+
+// exposed reports whether a process of the container, or of another one,
+// can see the child stage while it runs sandbox's code: with create, whose
+// init waits for start while exec may add processes, or without a PID
+// namespace of the container's own. Only then does the child need a
+// sealed copy of the binary (selfImage); a plain run's init is alone in
+// its new PID namespace until it execs the workload.
+func exposed(s *specs.Spec, o Options) bool {
+	return o.ExecFifo != "" || !slices.ContainsFunc(s.Linux.Namespaces, func(ns specs.LinuxNamespace) bool {
+		return ns.Type == specs.PIDNamespace && ns.Path == ""
+	})
 }
 
 // channels are the child's two ways to its parent: the sync socket's ends,

@@ -11,6 +11,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"sandbox/container"
 	"sandbox/namespaces"
@@ -28,6 +29,10 @@ func main() {
 	if namespaces.IsChild() {
 		namespaces.Init()
 	}
+	// Descriptors sandbox's caller left open must not reach a container:
+	// os/exec passes every descriptor without close-on-exec to a child.
+	// The ones a container is given (--preserve-fds) are passed explicitly.
+	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	os.Exit(exitCode(newApp().Run(os.Args)))
 }
 
