@@ -506,3 +506,26 @@ func TestSeccompEarlyWithoutNewPrivs(t *testing.T) {
 		t.Errorf("got exit %d, stdout %q, stderr %q; want the workload to run", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestTmpfsCopyUp: podman's tmpfs options: tmpcopyup fills the tmpfs with
+// what it covers, writes stay in the tmpfs, and rro and nosymfollow are
+// understood.
+func TestTmpfsCopyUp(t *testing.T) {
+	dir, root := bundle(t, "sh", "-c", `cat /etc/passwd | head -1; ls -ld /etc | cut -c1-10; echo x > /etc/new && echo wrote=yes`)
+	r := privateRootfs(t)
+	editConfig(t, dir, func(c map[string]any) {
+		c["root"].(map[string]any)["path"] = r
+		c["mounts"] = append(c["mounts"].([]any),
+			map[string]any{"destination": "/etc", "type": "tmpfs", "source": "tmpfs",
+				"options": []string{"rw", "tmpcopyup", "nosuid", "nodev", "nosymfollow"}},
+			map[string]any{"destination": "/usr", "type": "bind", "source": filepath.Join(r, "usr"),
+				"options": []string{"rbind", "rro"}})
+	})
+	res := oci(t, root, "run", "--bundle", dir, "cu")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "root:") || !strings.Contains(res.stdout, "wrote=yes") {
+		t.Fatalf("got exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(r, "etc", "new")); err == nil {
+		t.Errorf("a write to the copied-up /etc reached the image")
+	}
+}

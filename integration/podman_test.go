@@ -311,6 +311,15 @@ func TestPodman(t *testing.T) {
 			t.Errorf("got exit %d, stdout %q, stderr %q; want 0 and the input back", r.code, r.stdout, r.stderr)
 		}
 	})
+
+	// --read-only gives tmpfs mounts with tmpcopyup at /run, /tmp...
+	t.Run("read-only", func(t *testing.T) {
+		r := p.run(t, "", p.runArgs("--rm", "--read-only", p.image, "sh", "-c",
+			"touch /x 2>/dev/null; echo root=$?; touch /tmp/y && echo tmp=ok")...)
+		if r.code != 0 || !strings.Contains(r.stdout, "tmp=ok") || strings.Contains(r.stdout, "root=0") {
+			t.Errorf("got exit %d, stdout %q, stderr %q; want a read-only / and a writable /tmp", r.code, r.stdout, r.stderr)
+		}
+	})
 }
 
 // testPodmanDetached runs a container in the background, execs into it

@@ -54,6 +54,11 @@ func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 	if err != nil {
 		return fmt.Errorf("rootfs: mount %s on %s: %w", m.Source, m.Destination, err)
 	}
+	if p.copyUp && !p.bind && m.Type == "tmpfs" {
+		if err := copyUp(root, m.Destination, dst); err != nil {
+			return fmt.Errorf("rootfs: tmpcopyup of %s: %w", m.Destination, err)
+		}
+	}
 	if mnt == nil {
 		return nil
 	}

@@ -19,6 +19,7 @@ type plan struct {
 	propagation uintptr  // MS_SHARED, MS_PRIVATE... with MS_REC, or 0
 	bind        bool
 	recursive   bool
+	copyUp      bool // tmpcopyup: fill a new tmpfs with what it covers
 }
 
 type flagOption struct {
@@ -50,6 +51,8 @@ var flagOptions = map[string]flagOption{
 	"strictatime": {true, unix.MS_STRICTATIME, 0},
 	"silent":      {true, unix.MS_SILENT, 0},
 	"loud":        {false, unix.MS_SILENT, 0},
+	"nosymfollow": {true, unix.MS_NOSYMFOLLOW, unix.MOUNT_ATTR_NOSYMFOLLOW},
+	"symfollow":   {false, unix.MS_NOSYMFOLLOW, unix.MOUNT_ATTR_NOSYMFOLLOW},
 }
 
 var propagationOptions = map[string]uintptr{
@@ -74,6 +77,11 @@ func parseOptions(typ string, options []string) plan {
 		case "rbind":
 			p.bind, p.recursive = true, true
 		case "defaults", "remount":
+		case "tmpcopyup":
+			p.copyUp = true
+		case "rro":
+			// Read-only all the way down: a bind's submounts too.
+			p.setFlag(flagOptions["ro"])
 		default:
 			if f, ok := flagOptions[o]; ok {
 				p.setFlag(f)
