@@ -57,6 +57,9 @@ func Create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 }
 
 func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*namespaces.Process, error) {
+	if o.ConsoleSocket != "" && !s.Process.Terminal {
+		return nil, fmt.Errorf("--console-socket needs a terminal: set process.terminal in the config, or drop the socket")
+	}
 	if s.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
 		return nil, fmt.Errorf("process.terminal is set: give --console-socket to receive the terminal, or --detach=false")
 	}

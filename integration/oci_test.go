@@ -529,3 +529,16 @@ func TestTmpfsCopyUp(t *testing.T) {
 		t.Errorf("a write to the copied-up /etc reached the image")
 	}
 }
+
+// TestConsoleSocketWithoutTerminal: a console socket for a container with
+// no terminal is a mistake in the caller's setup, refused as runc does.
+func TestConsoleSocketWithoutTerminal(t *testing.T) {
+	dir, root := bundle(t, "true")
+	r := oci(t, root, "create", "--console-socket", filepath.Join(t.TempDir(), "none.sock"), "--bundle", dir, "nt")
+	if r.code == 0 || !strings.Contains(r.stderr, "--console-socket needs a terminal") {
+		t.Errorf("got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(root); len(entries) != 0 {
+		t.Errorf("state root holds %d entries", len(entries))
+	}
+}

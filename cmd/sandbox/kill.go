@@ -52,9 +52,22 @@ func parseSignal(s string) (unix.Signal, error) {
 	if sig := unix.SignalNum(name); sig != 0 {
 		return sig, nil
 	}
+	// The real-time signals, as kill(1) names them: RTMIN is 34 and RTMAX 64
+	// on Linux, as glibc keeps 32 and 33 for itself.
+	switch name {
+	case "SIGRTMIN":
+		return 34, nil
+	case "SIGRTMAX":
+		return 64, nil
+	}
 	if rest, ok := strings.CutPrefix(name, "SIGRTMIN+"); ok {
 		if n, err := strconv.Atoi(rest); err == nil && n >= 0 && 34+n <= 64 {
 			return unix.Signal(34 + n), nil
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "SIGRTMAX-"); ok {
+		if n, err := strconv.Atoi(rest); err == nil && n >= 0 && 64-n >= 34 {
+			return unix.Signal(64 - n), nil
 		}
 	}
 	return 0, fmt.Errorf("unknown signal %q: give a number or a name such as TERM, KILL or SIGHUP", s)
