@@ -372,6 +372,15 @@ func TestPreserveFDs(t *testing.T) {
 	if string(buf[:n]) != "through-fd3\n" {
 		t.Errorf("got %q through the preserved descriptor", buf[:n])
 	}
+
+	// Descriptors the caller did not pass are not there to preserve, not
+	// even ones sandbox's own runtime might hold at those numbers.
+	for _, n := range []string{"2", "100000000"} {
+		r := oci(t, root, "run", "--preserve-fds", n, "--bundle", dir, "nofds")
+		if r.code == 0 || !strings.Contains(r.stderr, "--preserve-fds "+n+":") {
+			t.Errorf("--preserve-fds %s with nothing passed: got exit %d %q, want a refusal", n, r.code, r.stderr)
+		}
+	}
 }
 
 func TestConsoleSocket(t *testing.T) {

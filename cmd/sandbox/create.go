@@ -8,6 +8,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"sandbox/container"
 	"sandbox/rootfs"
@@ -72,8 +73,15 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 	if n < 0 {
 		return container.CreateOptions{}, usageError{fmt.Errorf("--preserve-fds %d: give a count of 0 or more", n)}
 	}
+	var lim unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err == nil && uint64(n) > lim.Cur {
+		return container.CreateOptions{}, usageError{fmt.Errorf("--preserve-fds %d: more than this process may have open (%d)", n, lim.Cur)}
+	}
 	var fds []*os.File
 	for i := 0; i < n; i++ {
+		if _, err := unix.FcntlInt(uintptr(3+i), unix.F_GETFD, 0); err != nil {
+			return container.CreateOptions{}, usageError{fmt.Errorf("--preserve-fds %d: descriptor %d is not open", n, 3+i)}
+		}
 		fds = append(fds, os.NewFile(uintptr(3+i), "preserved-"+strconv.Itoa(3+i)))
 	}
 	bundle, err := filepath.Abs(c.String("bundle"))

@@ -1,6 +1,14 @@
 // Command sandbox is a small OCI container runtime: it runs a command as
 // PID 1 inside new Linux namespaces, in a given root filesystem, with a
 // trimmed capability set and the identity it is told to use.
+
+// The Go runtime otherwise keeps GOMAXPROCS in step with the cgroup CPU
+// limit, holding that cgroup's files open on the lowest free descriptors,
+// 3 and up, the very ones --preserve-fds hands to a container when the
+// caller left them closed. A short-lived runtime needs no such watch.
+//
+//go:debug containermaxprocs=0
+//go:debug updatemaxprocs=0
 package main
 
 import (
