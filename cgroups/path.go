@@ -40,7 +40,8 @@ func Path(cgroupsPath, id string) (string, error) {
 	}
 	clean := path.Clean(cgroupsPath)
 	if clean == "/" || clean == "." {
-		return "", fmt.Errorf("linux.cgroupsPath %q names the root cgroup: give the container a cgroup of its own", cgroupsPath)
+		return "", fmt.Errorf("linux.cgroupsPath %q names the root cgroup: "+
+			"give the container a cgroup of its own", cgroupsPath)
 	}
 	return clean, nil
 }

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"errors"
 	"fmt"
 
 	cg "github.com/opencontainers/cgroups"
@@ -157,7 +158,8 @@ func translatePids(out *cg.Resources, r *specs.LinuxResources, _ bool) error {
 	}
 	limit := *r.Pids.Limit
 	if limit == 0 {
-		return fmt.Errorf("linux.resources.pids.limit 0 would forbid even the container's first process: give -1 for no limit")
+		return errors.New("linux.resources.pids.limit 0 would forbid even the container's first process: " +
+			"give -1 for no limit")
 	}
 	out.PidsLimit = &limit
 	return nil

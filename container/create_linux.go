@@ -76,7 +76,8 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 }
 
 // launch starts the init in cg and records the container.
-func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions, cg *cgroups.Manager) (*namespaces.Process, error) {
+func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions,
+	cg *cgroups.Manager) (*namespaces.Process, error) {
 	p, err := namespaces.Start(s, namespaces.Options{
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,

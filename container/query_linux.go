@@ -41,7 +41,8 @@ func Pids(store *state.Store, id string) ([]int, error) {
 		return nil, nil
 	}
 	if own, _ := os.Readlink("/proc/self/ns/pid"); own == ns {
-		return nil, fmt.Errorf("container %s shares the host's PID namespace: its processes cannot be told from the host's", id)
+		return nil, fmt.Errorf("container %s shares the host's PID namespace: "+
+			"its processes cannot be told from the host's", id)
 	}
 	entries, err := os.ReadDir("/proc")
 	if err != nil {

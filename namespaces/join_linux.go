@@ -1,7 +1,6 @@
 package namespaces
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/namespaces/nsenter"
-	"sandbox/seccomp"
 	"sandbox/spec"
 )
 
@@ -61,11 +59,7 @@ func join(pidfd *os.File, pid int, s *specs.Spec, o Options) (*Process, error) {
 		return nil, err
 	}
 	c := newChildConfig(s)
-	c.Detached = o.Detached
-	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
-		return nil, err
-	}
-	config, err := json.Marshal(c)
+	config, err := c.encode(s, o)
 	if err != nil {
 		return nil, err
 	}

@@ -153,7 +153,6 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	}
 	defer closeAll(join)
 	c := newChildConfig(s)
-	c.Detached = o.Detached
 	c.HasFifo = fifo != nil
 	c.MountBase = o.MountBase
 	if !o.NoNewKeyring {
@@ -162,10 +161,7 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 			c.Keyring = "sandbox-" + o.State.ID
 		}
 	}
-	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
-		return nil, err
-	}
-	config, err := json.Marshal(c)
+	config, err := c.encode(s, o)
 	if err != nil {
 		return nil, err
 	}
@@ -251,6 +247,18 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		}
 	}
 	return p, nil
+}
+
+// encode finishes c with what both launchers set, the seccomp program
+// compiled here in the parent (the child has no libseccomp work to do), and
+// encodes it for the config pipe.
+func (c *childConfig) encode(s *specs.Spec, o Options) ([]byte, error) {
+	c.Detached = o.Detached
+	var err error
+	if c.Seccomp, err = seccomp.CompileCached(s.Linux.Seccomp, o.SeccompCache); err != nil {
+		return nil, err
+	}
+	return json.Marshal(c)
 }
 
 // exposed reports whether a process of the container, or of another one,

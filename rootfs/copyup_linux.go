@@ -106,7 +106,8 @@ func copyFile(from, to *os.File, name string, mode uint32) error {
 	}
 	src := os.NewFile(uintptr(in), name)
 	defer src.Close()
-	out, err := unix.Openat(int(to.Fd()), name, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)
+	const create = unix.O_WRONLY | unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	out, err := unix.Openat(int(to.Fd()), name, create, mode)
 	if err != nil {
 		return &os.PathError{Op: "openat", Path: name, Err: err}
 	}

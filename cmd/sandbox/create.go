@@ -75,7 +75,8 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 	}
 	var lim unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &lim); err == nil && uint64(n) > lim.Cur {
-		return container.CreateOptions{}, usageError{fmt.Errorf("--preserve-fds %d: more than this process may have open (%d)", n, lim.Cur)}
+		err := fmt.Errorf("--preserve-fds %d: more than this process may have open (%d)", n, lim.Cur)
+		return container.CreateOptions{}, usageError{err}
 	}
 	var fds []*os.File
 	for i := 0; i < n; i++ {

@@ -18,7 +18,8 @@ func execCommand() *cli.Command {
 		ArgsUsage:    "ID [COMMAND [ARG...]]",
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "the process, as runtime-spec JSON in `FILE`; the other process flags are then ignored"},
+			&cli.StringFlag{Name: "process", Aliases: []string{"p"},
+				Usage: "the process, as runtime-spec JSON in `FILE`; the other process flags are then ignored"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the process a pty"},
 			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "do not wait for the process"},
 			&cli.StringFlag{Name: "pid-file", Usage: "write the process's PID to `FILE`"},
@@ -55,12 +56,9 @@ func execAction(c *cli.Context) error {
 		return err
 	}
 	p.ForwardSignals()
-	drain := func() {}
-	if p.Pty() != nil && c.String("console-socket") == "" {
-		if drain, err = p.AttachTerminal(os.Stdin, os.Stdout); err != nil {
-			p.Kill()
-			return err
-		}
+	drain, err := attach(p, c.String("console-socket"))
+	if err != nil {
+		return err
 	}
 	if err := p.AwaitExec(); err != nil {
 		drain()

@@ -19,7 +19,8 @@ import (
 // command.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "root", Usage: "state directory `DIR` (default /run/sandbox for root, $XDG_RUNTIME_DIR/sandbox otherwise)"},
+		&cli.StringFlag{Name: "root",
+			Usage: "state directory `DIR` (default /run/sandbox for root, $XDG_RUNTIME_DIR/sandbox otherwise)"},
 		&cli.StringFlag{Name: "log", Usage: "write the log to `FILE` instead of stderr"},
 		&cli.StringFlag{Name: "log-format", Usage: "log format: `text` or json", Value: "text"},
 		&cli.BoolFlag{Name: "debug", Usage: "log debug messages"},

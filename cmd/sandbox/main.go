@@ -46,8 +46,9 @@ func main() {
 
 func newApp() *cli.App {
 	app := &cli.App{
-		Name:                      "sandbox",
-		Usage:                     "run a command in a container: new namespaces, trimmed capabilities, its own root filesystem",
+		Name: "sandbox",
+		Usage: "run a command in a container: new namespaces, trimmed capabilities, " +
+			"its own root filesystem",
 		Version:                   version,
 		HideHelpCommand:           true,
 		DisableSliceFlagSeparator: true,

@@ -49,7 +49,8 @@ instead, as runc run does: create, start, wait, delete.`,
 				Usage: "leave no_new_privs off, so setuid and file-capability programs work"},
 			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "give the container a terminal"},
 			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "with --bundle: start the container and return"},
-			&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Usage: "memory limit `SIZE` (64m, 1g); swap is held to it too"},
+			&cli.StringFlag{Name: "memory", Aliases: []string{"m"},
+				Usage: "memory limit `SIZE` (64m, 1g); swap is held to it too"},
 			&cli.StringFlag{Name: "memory-swap", Usage: "limit of memory plus swap, `SIZE`, or -1 for unlimited swap"},
 			&cli.Int64Flag{Name: "pids-limit", Usage: "at most `N` processes and threads (-1: no limit)"},
 			&cli.StringFlag{Name: "cpus", Usage: "CPU time `N` CPUs' worth per period, such as 0.5 or 2"},
@@ -153,18 +154,11 @@ func runSpec(st *state.Store, s *specs.Spec) error {
 	// is reaped goes nowhere (os.Process signals through a pidfd).
 	p.ForwardSignals()
 
-	drain := func() {}
-	if p.Pty() != nil {
-		if drain, err = p.AttachTerminal(os.Stdin, os.Stdout); err != nil {
-			return err
-		}
-	}
-	if err := p.AwaitExec(); err != nil {
-		drain()
+	drain, err := attach(p, "")
+	if err != nil {
 		return err
 	}
-	code, err := p.Wait()
-	drain()
+	code, err := finish(p, drain)
 	if err != nil {
 		return err
 	}

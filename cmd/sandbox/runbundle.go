@@ -41,12 +41,9 @@ func runBundle(c *cli.Context) error {
 	defer container.Delete(st, id, true, logger)
 
 	p.ForwardSignals()
-	drain := func() {}
-	if p.Pty() != nil && o.ConsoleSocket == "" {
-		if drain, err = p.AttachTerminal(stdio().In, stdio().Out); err != nil {
-			p.Kill()
-			return err
-		}
+	drain, err := attach(p, o.ConsoleSocket)
+	if err != nil {
+		return err
 	}
 	if err := container.Start(st, id, logger); err != nil {
 		p.Kill()
@@ -54,12 +51,7 @@ func runBundle(c *cli.Context) error {
 	}
 	// The init may still fail between start and its exec: a startContainer
 	// hook, or the exec itself.
-	if err := p.AwaitExec(); err != nil {
-		drain()
-		return err
-	}
-	code, err := p.Wait()
-	drain()
+	code, err := finish(p, drain)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,8 @@ func specCommand() *cli.Command {
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "bundle", Aliases: []string{"b"}, Value: ".", Usage: "bundle `DIR` to write config.json in"},
-			&cli.BoolFlag{Name: "rootless", Usage: "a config an unprivileged user can run: a user namespace, the host's network"},
+			&cli.BoolFlag{Name: "rootless",
+				Usage: "a config an unprivileged user can run: a user namespace, the host's network"},
 			&cli.StringFlag{Name: "seccomp", Value: "unconfined",
 				Usage: "linux.seccomp to write: unconfined (none), `default` (Docker's profile, settled for the template's " +
 					"capabilities: what run applies), or a FILE in OCI or Docker form"},
