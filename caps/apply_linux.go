@@ -9,6 +9,8 @@ import (
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/explain"
 )
 
 // Apply gives the calling thread the capability sets in c, switching
@@ -29,7 +31,9 @@ import (
 //     capability in both permitted and inheritable).
 //  4. Read the sets back and compare, since a capset that silently did less
 //     than asked would leave a wider container than the user was told.
-func Apply(c *specs.LinuxCapabilities, setIDs func() error) error {
+//
+// x records each step with the sets before and after; nil records nothing.
+func Apply(c *specs.LinuxCapabilities, setIDs func() error, x *explain.Recorder) error {
 	want, err := newSets(c)
 	if err != nil {
 		return err
@@ -37,24 +41,86 @@ func Apply(c *specs.LinuxCapabilities, setIDs func() error) error {
 	if err := checkWithheld(c); err != nil {
 		return err
 	}
+	before, err := explainSets(x)
+	if err != nil {
+		return err
+	}
 	if err := want.Apply(capability.BOUNDS); err != nil {
 		return fmt.Errorf("caps: drop from bounding set: %w", err)
+	}
+	if x.On() {
+		x.Capbset(before.bounding, mask(want, capability.BOUNDING), before.last)
 	}
 
 	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("caps: keep capabilities across setuid: %w", os.NewSyscallError("prctl", err))
 	}
+	x.Prctl(unix.PR_SET_KEEPCAPS, 1)
 	if err := setIDs(); err != nil {
 		return err
 	}
 	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 0, 0, 0, 0); err != nil {
 		return fmt.Errorf("caps: clear keep-capabilities: %w", os.NewSyscallError("prctl", err))
 	}
+	x.Prctl(unix.PR_SET_KEEPCAPS, 0)
 
+	// The sets in between, after setIDs, are what capset changes.
+	if before, err = explainSets(x); err != nil {
+		return err
+	}
 	if err := want.Apply(capability.CAPS | capability.AMBS); err != nil {
 		return fmt.Errorf("caps: set capability sets: %w", err)
 	}
-	return verify(want)
+	got, err := verify(want)
+	if err == nil && x.On() {
+		x.Capset(before.sets, maskSets(got), before.last)
+	}
+	return err
+}
+
+// snapshot is the calling thread's sets as masks, for explain.
+type snapshot struct {
+	sets     explain.CapSets
+	bounding uint64
+	last     int
+}
+
+// explainSets reads the calling thread's sets when x records, and returns
+// nothing otherwise.
+func explainSets(x *explain.Recorder) (snapshot, error) {
+	if !x.On() {
+		return snapshot{}, nil
+	}
+	c, err := capability.NewPid2(0)
+	if err == nil {
+		err = c.Load()
+	}
+	if err != nil {
+		return snapshot{}, fmt.Errorf("caps: read the sets: %w", err)
+	}
+	last, err := capability.LastCap()
+	if err != nil {
+		return snapshot{}, fmt.Errorf("caps: %w", err)
+	}
+	return snapshot{sets: maskSets(c), bounding: mask(c, capability.BOUNDING), last: int(last)}, nil
+}
+
+func maskSets(c capability.Capabilities) explain.CapSets {
+	return explain.CapSets{
+		Effective: mask(c, capability.EFFECTIVE), Permitted: mask(c, capability.PERMITTED),
+		Inheritable: mask(c, capability.INHERITABLE), Ambient: mask(c, capability.AMBIENT),
+	}
+}
+
+// mask is one set of c as a bit mask, capability n at bit n.
+func mask(c capability.Capabilities, which capability.CapType) uint64 {
+	var m uint64
+	for _, cp := range capability.ListKnown() {
+		if c.Get(which, cp) {
+			m |= 1 << uint(cp)
+		}
+	}
+	return m
 }
 
 // checkWithheld names the capabilities of c that the runtime's own
@@ -130,18 +196,19 @@ func newSets(c *specs.LinuxCapabilities) (capability.Capabilities, error) {
 }
 
 // verify reads the thread's sets back from the kernel and compares them with
-// what was asked, for the capabilities this kernel knows.
-func verify(want capability.Capabilities) error {
+// what was asked, for the capabilities this kernel knows; it returns what it
+// read.
+func verify(want capability.Capabilities) (capability.Capabilities, error) {
 	got, err := capability.NewPid2(0)
 	if err != nil {
-		return fmt.Errorf("caps: %w", err)
+		return nil, fmt.Errorf("caps: %w", err)
 	}
 	if err := got.Load(); err != nil {
-		return fmt.Errorf("caps: read back: %w", err)
+		return nil, fmt.Errorf("caps: read back: %w", err)
 	}
 	last, err := capability.LastCap()
 	if err != nil {
-		return fmt.Errorf("caps: %w", err)
+		return nil, fmt.Errorf("caps: %w", err)
 	}
 	for _, which := range []capability.CapType{
 		capability.BOUNDING, capability.EFFECTIVE, capability.PERMITTED,
@@ -149,10 +216,10 @@ func verify(want capability.Capabilities) error {
 	} {
 		for c := capability.Cap(0); c <= last; c++ {
 			if got.Get(which, c) != want.Get(which, c) {
-				return fmt.Errorf("caps: %s set: the kernel kept CAP_%s in a different state than asked",
+				return nil, fmt.Errorf("caps: %s set: the kernel kept CAP_%s in a different state than asked",
 					which, strings.ToUpper(c.String()))
 			}
 		}
 	}
-	return nil
+	return got, nil
 }

@@ -120,6 +120,9 @@ func (m *Manager) Paths() map[string]string {
 	return maps.Clone(m.m.GetPaths())
 }
 
+// Path is the cgroup's path below the root of each tree, as Path chose it.
+func (m *Manager) Path() string { return m.path }
+
 // Create makes the cgroup, in every tree, and applies the limits, with no
 // process in it yet. On error nothing of it remains.
 func (m *Manager) Create() error {

@@ -6,6 +6,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"sandbox/cgroups"
+	"sandbox/internal/explain"
 )
 
 // newCgroup creates the cgroup of container id with the config's limits,
@@ -14,7 +15,9 @@ import (
 // A caller that is not root cannot create cgroups without delegation; a
 // container that asks for no limits and no cgroup then runs without one,
 // in the caller's cgroup, as before. It returns nil in that case.
-func newCgroup(s *specs.Spec, id string) (*cgroups.Manager, error) {
+//
+// x records the creation; nil records nothing.
+func newCgroup(s *specs.Spec, id string, x *explain.Recorder) (*cgroups.Manager, error) {
 	if os.Geteuid() != 0 && s.Linux.Resources == nil && s.Linux.CgroupsPath == "" {
 		return nil, nil
 	}
@@ -29,15 +32,28 @@ func newCgroup(s *specs.Spec, id string) (*cgroups.Manager, error) {
 	if err := m.Create(); err != nil {
 		return nil, err
 	}
+	if x.On() {
+		x.CgroupCreate(m.Path(), len(m.Paths()))
+	}
 	return m, nil
 }
 
-// place is the launcher's hook that puts the child in cg, if any.
-func place(cg *cgroups.Manager) func(int) error {
+// place is the launcher's hook that puts the child in cg, if any; x
+// records it.
+func place(cg *cgroups.Manager, x *explain.Recorder) func(int) error {
 	if cg == nil {
 		return nil
 	}
-	return cg.Add
+	if !x.On() {
+		return cg.Add
+	}
+	return func(pid int) error {
+		if err := cg.Add(pid); err != nil {
+			return err
+		}
+		x.CgroupJoin(cg.Path(), pid, len(cg.Paths()))
+		return nil
+	}
 }
 
 // destroyCgroup removes the container's cgroup, killing whatever is left

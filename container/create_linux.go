@@ -63,7 +63,7 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 	if s.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
 		return nil, fmt.Errorf("process.terminal is set: give --console-socket to receive the terminal, or --detach=false")
 	}
-	cg, err := newCgroup(s, id)
+	cg, err := newCgroup(s, id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions,
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,
 		MountBase: mountBase(store, id),
-		Place:     place(cg), SeccompCache: store.SeccompCache(),
+		Place:     place(cg, nil), SeccompCache: store.SeccompCache(),
 	})
 	if err != nil {
 		return nil, err

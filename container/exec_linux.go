@@ -60,7 +60,7 @@ func Exec(store *state.Store, id string, proc *specs.Process, o ExecOptions) (*n
 	}
 	defer pidfd.Close()
 	p, err := namespaces.Exec(pidfd, c.Pid, s, namespaces.Options{
-		Stdio: o.Stdio, Detached: o.Detached, Place: place(cg), SeccompCache: store.SeccompCache(),
+		Stdio: o.Stdio, Detached: o.Detached, Place: place(cg, nil), SeccompCache: store.SeccompCache(),
 	})
 	if err != nil {
 		return nil, err

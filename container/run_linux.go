@@ -7,6 +7,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"sandbox/cgroups"
+	"sandbox/internal/explain"
 	"sandbox/namespaces"
 	"sandbox/state"
 )
@@ -22,17 +23,19 @@ type Foreground struct {
 
 // StartForeground creates the container's cgroup and starts its init in
 // it (see namespaces.Start), keeping compiled seccomp filters in the store's
-// cache. On error nothing of the container remains.
-func StartForeground(store *state.Store, s *specs.Spec, stdio namespaces.Stdio) (*Foreground, error) {
+// cache. On error nothing of the container remains. x, when not nil,
+// records every step (namespaces.Options.Explain).
+func StartForeground(store *state.Store, s *specs.Spec, stdio namespaces.Stdio,
+	x *explain.Recorder) (*Foreground, error) {
 	if os.Geteuid() == 0 {
 		cgroups.Sweep()
 	}
-	cg, err := newCgroup(s, cgroups.RunID(os.Getpid()))
+	cg, err := newCgroup(s, cgroups.RunID(os.Getpid()), x)
 	if err != nil {
 		return nil, &namespaces.Error{Code: namespaces.ExitSetup, Err: err}
 	}
 	p, err := namespaces.Start(s, namespaces.Options{
-		Stdio: stdio, Place: place(cg), SeccompCache: store.SeccompCache(),
+		Stdio: stdio, Place: place(cg, x), SeccompCache: store.SeccompCache(), Explain: x,
 	})
 	if err != nil {
 		destroyCgroup(cg)

@@ -14,8 +14,8 @@ import (
 	"sandbox/caps"
 	"sandbox/cgroups"
 	"sandbox/hooks"
+	"sandbox/internal/explain"
 	"sandbox/rootfs"
-	"sandbox/seccomp"
 )
 
 // IsChild reports whether this process is a child stage that Start or Exec
@@ -117,6 +117,7 @@ func child(base int, sync *os.File) error {
 	if err != nil {
 		return err
 	}
+	x := startExplain(c)
 	s := c.spec()
 	var layout cgroups.Layout
 	if rootfs.HasCgroupMount(s) {
@@ -128,33 +129,34 @@ func child(base int, sync *os.File) error {
 		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
 			return fmt.Errorf("create the cgroup namespace: %w", os.NewSyscallError("unshare", err))
 		}
+		x.Unshare(unix.CLONE_NEWCGROUP)
 	}
 	if c.Keyring != "" {
-		if err := newSessionKeyring(c.Keyring); err != nil {
+		if err := newSessionKeyring(c.Keyring, x); err != nil {
 			return err
 		}
 	}
 	var st *specs.State
 	beforePivot := func() (err error) {
-		st, err = createHooks(c, sync)
+		st, err = createHooks(c, sync, x)
 		return err
 	}
-	if err := rootfs.Prepare(s, layout, beforePivot, c.MountBase); err != nil {
+	if err := rootfs.Prepare(s, layout, beforePivot, c.MountBase, x); err != nil {
 		return err
 	}
-	if err := setupUTSAndNet(s); err != nil {
+	if err := setupUTSAndNet(s, x); err != nil {
 		return err
 	}
-	if err := setSysctls(s.Linux.Sysctl); err != nil {
+	if err := setSysctls(s.Linux.Sysctl, x); err != nil {
 		return err
 	}
-	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj, x); err != nil {
 		return err
 	}
-	if err := setupSession(sync, s.Process, true); err != nil {
+	if err := setupSession(sync, s.Process, true, x); err != nil {
 		return err
 	}
-	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
+	env, path, err := becomeWorkload(s, c, x)
 	if err != nil {
 		return err
 	}
@@ -171,9 +173,34 @@ func child(base int, sync *os.File) error {
 		if err := hooks.Run(hooks.StartContainer, c.StartContainer, st); err != nil {
 			return err
 		}
+		explainHooks(x, hooks.StartContainer, c.StartContainer)
 	}
 	// A detached container's parent has let go of the sync socket.
-	return execWorkload(s, path, env, base, c.Seccomp, sync, !c.Detached)
+	return execWorkload(s, path, env, base, c, sync, !c.Detached, x)
+}
+
+// childExplain is the child's recorder when the parent asked for
+// --explain, and nil otherwise. It is the whole process's, like the child
+// stage itself: send passes its lines on before every message, the error
+// message of Init included.
+var childExplain *explain.Recorder
+
+// startExplain starts the child's recorder when c asks for it, with the
+// step the child took at its entry, before it could read c.
+func startExplain(c *childConfig) *explain.Recorder {
+	if !c.Explain {
+		return nil
+	}
+	childExplain = explain.NewBuffer()
+	childExplain.Prctl(unix.PR_SET_DUMPABLE, 0)
+	return childExplain
+}
+
+// explainHooks records the hooks of point name, which ran.
+func explainHooks(x *explain.Recorder, name string, hs []specs.Hook) {
+	for _, h := range hs {
+		x.Hook(name, h.Path)
+	}
 }
 
 // createHooks is the pause before pivot_root for the hooks, when the config
@@ -181,7 +208,7 @@ func child(base int, sync *os.File) error {
 // then the child runs the createContainer hooks, in the container's mount
 // namespace and still able to see the host's files, as the runtime-spec
 // asks.
-func createHooks(c *childConfig, sync *os.File) (*specs.State, error) {
+func createHooks(c *childConfig, sync *os.File, x *explain.Recorder) (*specs.State, error) {
 	if !c.HookPause {
 		return nil, nil
 	}
@@ -195,7 +222,11 @@ func createHooks(c *childConfig, sync *os.File) (*specs.State, error) {
 	if m.Type != msgContinue || m.State == nil {
 		return nil, fmt.Errorf("sync socket: unexpected message %q", m.Type)
 	}
-	return m.State, hooks.Run(hooks.CreateContainer, c.CreateContainer, m.State)
+	if err := hooks.Run(hooks.CreateContainer, c.CreateContainer, m.State); err != nil {
+		return nil, err
+	}
+	explainHooks(x, hooks.CreateContainer, c.CreateContainer)
+	return m.State, nil
 }
 
 // joined is the child stage of Exec, already inside the container's
@@ -208,48 +239,65 @@ func joined(base int, sync *os.File) error {
 		return err
 	}
 	s := c.spec()
-	if err := setOOMScoreAdj(s.Process.OOMScoreAdj); err != nil {
+	if err := setOOMScoreAdj(s.Process.OOMScoreAdj, nil); err != nil {
 		return err
 	}
-	if err := setupSession(sync, s.Process, false); err != nil {
+	if err := setupSession(sync, s.Process, false, nil); err != nil {
 		return err
 	}
-	env, path, err := becomeWorkload(s, c.Detached, c.Seccomp)
+	env, path, err := becomeWorkload(s, c, nil)
 	if err != nil {
 		return err
 	}
 	if !c.Detached && parentGone(sync) {
 		os.Exit(ExitSetup)
 	}
-	return execWorkload(s, path, env, base, c.Seccomp, sync, true)
+	return execWorkload(s, path, env, base, c, sync, true, nil)
 }
 
 // becomeWorkload is steps 4 to 7 of child: the limits, identity,
 // capabilities and working directory of the workload, and the path of its
 // command.
-func becomeWorkload(s *specs.Spec, detached bool, filter *seccomp.Program) (env []string, path string, err error) {
+func becomeWorkload(s *specs.Spec, c *childConfig, x *explain.Recorder) (env []string, path string, err error) {
 	env = withHome(s.Process.Env, s.Process.User.UID)
-	if err := raiseHardLimits(s.Process.Rlimits); err != nil {
+	if err := raiseHardLimits(s.Process.Rlimits, x); err != nil {
 		return nil, "", err
 	}
-	if filter != nil && !s.Process.NoNewPrivileges {
-		if err := filter.Load(); err != nil {
+	if !s.Process.NoNewPrivileges {
+		if err := loadFilter(c, x); err != nil {
 			return nil, "", err
 		}
 	}
-	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User)); err != nil {
+	if err := caps.Apply(s.Process.Capabilities, setIDs(s.Process.User, x), x); err != nil {
 		return nil, "", err
 	}
-	if !detached {
+	if !c.Detached {
 		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
 			return nil, "", fmt.Errorf("arm the parent-death signal: %w", os.NewSyscallError("prctl", err))
 		}
+		x.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL))
 	}
 	if err := unix.Chdir(s.Process.Cwd); err != nil {
 		return nil, "", fmt.Errorf("working directory %s: %w", s.Process.Cwd, err)
 	}
+	x.Note("chdir", s.Process.Cwd)
 	path, err = lookPath(s.Process.Args[0], env)
 	return env, path, err
+}
+
+// loadFilter loads the config's seccomp filter, if it has one.
+func loadFilter(c *childConfig, x *explain.Recorder) error {
+	if c.Seccomp == nil {
+		x.Skip("seccomp", "no filter (unconfined)")
+		return nil
+	}
+	if err := c.Seccomp.Load(); err != nil {
+		return err
+	}
+	if x.On() {
+		x.Seccomp(len(c.Seccomp.BPF)/8, c.Seccomp.Flags, c.SeccompLabel)
+	}
+	return nil
 }
 
 func readConfig(f *os.File) (*childConfig, error) {
@@ -317,42 +365,78 @@ var execFifo *os.File
 // announce is set, a parent waits in AwaitExec: it is told just before the
 // execve, so that an end of file without that message means the child died
 // before the exec, not that the workload runs.
-func execWorkload(s *specs.Spec, path string, env []string, base int, filter *seccomp.Program,
-	sync *os.File, announce bool) error {
+//
+// With --explain, the child waits after the exec message for the parent's
+// answer: the parent has then printed every line, so none can come after
+// the workload's own output.
+func execWorkload(s *specs.Spec, path string, env []string, base int, c *childConfig,
+	sync *os.File, announce bool, x *explain.Recorder) error {
 	if s.Process.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return fmt.Errorf("set no_new_privs: %w", os.NewSyscallError("prctl", err))
 		}
+		x.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1)
+	} else {
+		x.Skip("prctl", "PR_SET_NO_NEW_PRIVS (process.noNewPrivileges is false)")
 	}
 	// Preserved descriptors, 3 up to base, stay open for the workload.
-	if err := closeOnExecFrom(base); err != nil {
+	if err := closeOnExecFrom(base, x); err != nil {
 		return err
 	}
-	if filter != nil && s.Process.NoNewPrivileges {
-		if err := filter.Load(); err != nil {
+	if s.Process.NoNewPrivileges {
+		if err := loadFilter(c, x); err != nil {
 			return err
 		}
 	}
 	if err := resetSignals(); err != nil {
 		return fmt.Errorf("reset signal dispositions: %w", err)
 	}
-	if err := setRlimits(s.Process.Rlimits); err != nil {
+	x.Note("rt_sigaction", "SIG_DFL for signals 1-64; sigprocmask: none blocked")
+	if err := setRlimits(s.Process.Rlimits, x); err != nil {
 		return err
 	}
+	x.Exec(path, s.Process.Args)
 	if announce {
 		if err := send(sync, message{Type: msgExec}, nil); err != nil {
 			return err
+		}
+		if x.On() {
+			if err := awaitGoAhead(sync); err != nil {
+				return err
+			}
 		}
 	}
 	err := unix.Exec(path, s.Process.Args, env)
 	return execError(path, err)
 }
 
+// awaitGoAhead waits for the parent's answer to the exec message. It reads
+// with read(2), not recvmsg(2): the seccomp filter may be loaded by now,
+// and any profile that lets a workload run allows read.
+func awaitGoAhead(sync *os.File) error {
+	buf := make([]byte, 512)
+	for {
+		n, err := unix.Read(int(sync.Fd()), buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("explain: wait for the parent: %w", os.NewSyscallError("read", err))
+		}
+		var m message
+		if n == 0 || json.Unmarshal(buf[:n], &m) != nil || m.Type != msgContinue {
+			return errors.New("explain: the parent did not answer the exec message")
+		}
+		return nil
+	}
+}
+
 // closeOnExecFrom marks every descriptor from first up close-on-exec, so
 // the workload inherits only its stdio, whatever the runtime had open.
-func closeOnExecFrom(first int) error {
+func closeOnExecFrom(first int, x *explain.Recorder) error {
 	err := unix.CloseRange(uint(first), ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	if err == nil {
+		x.CloseRange(first)
 		return nil
 	}
 	// ENOSYS and EINVAL: a kernel before close_range(2) or its flag; EPERM:
@@ -371,6 +455,7 @@ func closeOnExecFrom(first int) error {
 			unix.CloseOnExec(fd)
 		}
 	}
+	x.Note("fcntl", "FD_CLOEXEC on each open descriptor from /proc/self/fd")
 	return nil
 }
 
@@ -387,11 +472,14 @@ func newNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
 
 // newSessionKeyring makes the process join a new, empty session keyring
 // named name. A kernel built without keys has nothing to share.
-func newSessionKeyring(name string) error {
+func newSessionKeyring(name string, x *explain.Recorder) error {
 	_, err := unix.KeyctlJoinSessionKeyring(name)
 	if err != nil && !errors.Is(err, unix.ENOSYS) {
 		return fmt.Errorf("join a new session keyring: %w (--no-new-keyring keeps the caller's)",
 			os.NewSyscallError("keyctl", err))
+	}
+	if err == nil && x.On() {
+		x.Note("keyctl", "KEYCTL_JOIN_SESSION_KEYRING "+name)
 	}
 	return nil
 }

@@ -32,6 +32,11 @@ type childConfig struct {
 	// hands it to the kernel, and needs neither the profile nor libseccomp.
 	Seccomp *seccomp.Program `json:"seccomp,omitempty"`
 
+	// Explain has the child record its steps and send them to the parent
+	// (Options.Explain); SeccompLabel names the filter in them.
+	Explain      bool   `json:"explain,omitempty"`
+	SeccompLabel string `json:"seccompLabel,omitempty"`
+
 	// Hooks the child runs itself; with HookPause it also stops before
 	// pivot_root for the parent's hooks (see package hooks).
 	HookPause       bool         `json:"hookPause,omitempty"`

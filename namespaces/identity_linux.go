@@ -10,13 +10,14 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/internal/passwd"
 )
 
 // setIDs returns the identity change that caps.Apply runs between its
 // steps: supplementary groups, then gid, then uid (each needs the
 // capability that the next one takes away).
-func setIDs(u specs.User) func() error {
+func setIDs(u specs.User, x *explain.Recorder) func() error {
 	return func() error {
 		// An empty list still clears the groups inherited from the host.
 		err := setgroupsThread(u.AdditionalGids)
@@ -27,17 +28,21 @@ func setIDs(u specs.User) func() error {
 			return fmt.Errorf("set supplementary groups %v: %w (an unprivileged user namespace denies setgroups)",
 				u.AdditionalGids, err)
 		}
+		x.Groups(u.AdditionalGids)
 		if err := setresgidThread(u.GID); err != nil {
 			return fmt.Errorf("set gid %d: %w", u.GID, err)
 		}
+		x.ID("setresgid", u.GID)
 		if err := setresuidThread(u.UID); err != nil {
 			return fmt.Errorf("set uid %d: %w", u.UID, err)
 		}
+		x.ID("setresuid", u.UID)
 		mask := 0o022
 		if u.Umask != nil {
 			mask = int(*u.Umask)
 		}
 		unix.Umask(mask)
+		x.Umask(mask)
 		return nil
 	}
 }

@@ -20,6 +20,7 @@ type message struct {
 	Pid   int    `json:"pid,omitempty"` // msgPid: the join stage's fork
 
 	State *specs.State `json:"state,omitempty"` // msgContinue: for the child's hooks
+	Lines []string     `json:"lines,omitempty"` // msgExplain: the child's steps
 }
 
 const (
@@ -31,7 +32,12 @@ const (
 
 	msgHooks    = "hooks"    // child -> parent: before pivot_root, run your hooks
 	msgContinue = "continue" // parent -> child: done; the container's state
+	msgExplain  = "explain"  // child -> parent: --explain lines, before the next message
 )
+
+// maxExplainText bounds the lines of one explain packet, far below
+// maxMessage even when JSON escapes every byte.
+const maxExplainText = 8 << 10
 
 // maxMessage bounds a packet; an error text is the largest message.
 const maxMessage = 64 << 10
@@ -55,8 +61,35 @@ func boundText(s string, max int) string {
 	return strings.ToValidUTF8(head, "") + mark + strings.ToValidUTF8(tail, "")
 }
 
-// send writes m as one packet, with fd attached when it is not nil.
+// send writes m as one packet, with fd attached when it is not nil. In a
+// child that explains, the lines recorded since the last message go first,
+// so that the parent prints them before it acts on m.
 func send(sock *os.File, m message, fd *os.File) error {
+	if err := sendLines(sock, childExplain.Take()); err != nil {
+		return err
+	}
+	return sendPacket(sock, m, fd)
+}
+
+// sendLines sends explain lines in packets of at most maxExplainText bytes
+// of text; a longer line is cut.
+func sendLines(sock *os.File, lines []string) error {
+	for len(lines) > 0 {
+		n, size := 0, 0
+		for n < len(lines) && (n == 0 || size+len(lines[n]) <= maxExplainText) {
+			lines[n] = boundText(lines[n], maxExplainText)
+			size += len(lines[n])
+			n++
+		}
+		if err := sendPacket(sock, message{Type: msgExplain, Lines: lines[:n]}, nil); err != nil {
+			return err
+		}
+		lines = lines[n:]
+	}
+	return nil
+}
+
+func sendPacket(sock *os.File, m message, fd *os.File) error {
 	data, err := json.Marshal(m)
 	if err != nil {
 		return err

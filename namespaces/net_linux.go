@@ -7,21 +7,24 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/spec"
 )
 
 // setupUTSAndNet sets the hostname and, in a new network namespace, brings
 // up loopback, which the kernel creates down.
-func setupUTSAndNet(s *specs.Spec) error {
+func setupUTSAndNet(s *specs.Spec, x *explain.Recorder) error {
 	if s.Hostname != "" {
 		if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
 			return fmt.Errorf("set hostname %q: %w", s.Hostname, os.NewSyscallError("sethostname", err))
 		}
+		x.Note("sethostname", s.Hostname)
 	}
 	if spec.HasNamespace(s, specs.NetworkNamespace) {
 		if err := loopbackUp(); err != nil {
 			return fmt.Errorf("bring up lo: %w", err)
 		}
+		x.Note("ioctl", "SIOCSIFFLAGS lo IFF_UP")
 	}
 	return nil
 }

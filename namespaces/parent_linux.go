@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/hooks"
+	"sandbox/internal/explain"
 	"sandbox/rootfs"
 	"sandbox/seccomp"
 	"sandbox/spec"
@@ -95,6 +96,13 @@ type Options struct {
 	// SeccompCache is a directory for compiled seccomp filters (see
 	// seccomp.CompileCached), or "" to compile every time.
 	SeccompCache string
+
+	// Explain, when not nil, records every step of the start, the
+	// parent's as they are taken and the child's as the child reports
+	// them, in the order they happened (run --explain). The child then
+	// waits before its execve until the parent has passed on its last
+	// line. Not for a Detached container, whose last steps nobody reads.
+	Explain *explain.Recorder
 }
 
 // Process is a container whose child stage runs, from Start until Wait.
@@ -104,9 +112,11 @@ type Process struct {
 	sync *os.File
 	pty  *os.File
 	sent chan error // the config writer's result, read once by configSent
+	x    *explain.Recorder
 
 	sentDone bool  // configSent has read sent
 	sentErr  error // what it read
+	execDone bool  // AwaitExec returned nil
 }
 
 // Start creates the container's namespaces and runs the child stage up to
@@ -126,6 +136,9 @@ func Start(s *specs.Spec, o Options) (*Process, error) {
 func start(s *specs.Spec, o Options) (*Process, error) {
 	if err := spec.Validate(s); err != nil {
 		return nil, err
+	}
+	if o.Explain != nil && o.Detached {
+		return nil, errors.New("explain: a detached container's steps have nobody to read them")
 	}
 	plan, err := NewPlan(s.Linux.Namespaces)
 	if err != nil {
@@ -154,6 +167,9 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 	defer closeAll(join)
 	c := newChildConfig(s)
 	c.HasFifo = fifo != nil
+	if o.Explain != nil {
+		c.Explain, c.SeccompLabel = true, seccompLabel(s.Linux.Seccomp)
+	}
 	c.MountBase = o.MountBase
 	if !o.NoNewKeyring {
 		c.Keyring = "sandbox"
@@ -215,7 +231,8 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		return nil, cloneError(err)
 	}
 
-	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent}
+	explainStart(o.Explain, cmd, flags, len(join))
+	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent, x: o.Explain}
 	if joinsPID(join) {
 		// The join stage forked into the PID namespace: its child is the
 		// container's init (see package nsenter).
@@ -452,7 +469,7 @@ func cloneError(err error) error {
 // returns the descriptor it carries, if any. The child's death, or its
 // error message, comes back as the error.
 func (p *Process) expect(want string) (*os.File, error) {
-	m, fd, err := receive(p.sync)
+	m, fd, err := p.receive()
 	switch {
 	case errors.Is(err, io.EOF):
 		return nil, p.childDied()
@@ -487,6 +504,9 @@ func (p *Process) createHooks(s *specs.Spec, st specs.State) error {
 	for _, name := range []string{hooks.Prestart, hooks.CreateRuntime} {
 		if err := hooks.Run(name, hooks.Of(s, name), &st); err != nil {
 			return err
+		}
+		for _, h := range hooks.Of(s, name) {
+			p.x.Hook(name, h.Path)
 		}
 	}
 	return send(p.sync, message{Type: msgContinue, State: &st}, nil)
@@ -534,11 +554,21 @@ func (p *Process) Release() {
 // AwaitExec returns once the child has exec'd the workload: the sync socket
 // closes on a successful execve(2), or carries the error. On error the child
 // is gone and nothing of the container remains.
+//
+// With Options.Explain, every line the child recorded is printed before
+// the child is let go on to its execve. AwaitExec returns nil again once
+// it has, so a caller may wait for the exec before it attaches a terminal.
 func (p *Process) AwaitExec() error {
-	m, _, err := receive(p.sync)
+	if p.execDone {
+		return nil
+	}
+	m, _, err := p.receive()
 	announced := err == nil && m.Type == msgExec
-	if announced {
-		m, _, err = receive(p.sync)
+	if announced && p.x.On() {
+		err = send(p.sync, message{Type: msgContinue}, nil)
+	}
+	if announced && err == nil {
+		m, _, err = p.receive()
 	}
 	p.sync.Close()
 	if errors.Is(err, io.EOF) {
@@ -549,6 +579,7 @@ func (p *Process) AwaitExec() error {
 		if !announced {
 			return setupError(p.diedBeforeExec())
 		}
+		p.execDone = true
 		return nil
 	}
 	if err == nil && m.Type == msgError {
@@ -558,6 +589,18 @@ func (p *Process) AwaitExec() error {
 	}
 	p.abort()
 	return setupError(err)
+}
+
+// receive reads the child's next message, passing on the explain lines
+// that come before it.
+func (p *Process) receive() (message, *os.File, error) {
+	for {
+		m, fd, err := receive(p.sync)
+		if err != nil || m.Type != msgExplain {
+			return m, fd, err
+		}
+		p.x.Print(m.Lines)
+	}
 }
 
 // abort kills the child stage and reaps it.
@@ -607,4 +650,49 @@ func (p *Process) Wait() (int, error) {
 		return exitSignalShift + int(ws.Signal()), nil
 	}
 	return ws.ExitStatus(), nil
+}
+
+// explainStart records what cmd.Start did, from the attributes it was
+// given: os/exec's clone(2) with the namespace flags, its writes of the id
+// maps, and the forked child's own steps up to the execve of the child
+// stage.
+func explainStart(x *explain.Recorder, cmd *exec.Cmd, flags uintptr, joined int) {
+	if !x.On() {
+		return
+	}
+	pid, a := cmd.Process.Pid, cmd.SysProcAttr
+	x.Clone(flags, pid)
+	for _, m := range a.UidMappings {
+		x.IDMap("uid_map", pid, m.ContainerID, m.HostID, m.Size)
+	}
+	if a.GidMappings != nil {
+		x.ProcSetgroups(pid, a.GidMappingsEnableSetgroups)
+	}
+	for _, m := range a.GidMappings {
+		x.IDMap("gid_map", pid, m.ContainerID, m.HostID, m.Size)
+	}
+	if c := a.Credential; c != nil {
+		x.Note("setgid", strconv.Itoa(int(c.Gid)))
+		x.Note("setuid", strconv.Itoa(int(c.Uid)))
+	}
+	if a.Pdeathsig != 0 {
+		x.Prctl(unix.PR_SET_PDEATHSIG, uintptr(a.Pdeathsig))
+	}
+	x.Exec(cmd.Path, cmd.Args)
+	if joined > 0 {
+		x.Note("setns", fmt.Sprintf("%d namespaces by path (nsenter, before the Go runtime)", joined))
+	}
+}
+
+// seccompLabel names the filter for explain: its default action and how
+// many syscalls its rules name.
+func seccompLabel(s *specs.LinuxSeccomp) string {
+	if s == nil {
+		return ""
+	}
+	n := 0
+	for _, sc := range s.Syscalls {
+		n += len(sc.Names)
+	}
+	return fmt.Sprintf("default %s, %d syscalls named in %d rules", s.DefaultAction, n, len(s.Syscalls))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/spec"
 )
 
@@ -38,7 +39,7 @@ import (
 
 // setOOMScoreAdj writes process.oomScoreAdj for the child, which the
 // workload inherits.
-func setOOMScoreAdj(adj *int) error {
+func setOOMScoreAdj(adj *int, x *explain.Recorder) error {
 	if adj == nil {
 		return nil
 	}
@@ -51,12 +52,13 @@ func setOOMScoreAdj(adj *int) error {
 	if err != nil {
 		return fmt.Errorf("process.oomScoreAdj %d: %w", *adj, err)
 	}
+	x.WriteProcInt("/proc/self/oom_score_adj", *adj)
 	return nil
 }
 
 // setSysctls writes linux.sysctl, in the order of the keys. spec.Validate
 // has allowed only keys that live in a namespace of the container's own.
-func setSysctls(sysctls map[string]string) error {
+func setSysctls(sysctls map[string]string, x *explain.Recorder) error {
 	keys := make([]string, 0, len(sysctls))
 	for k := range sysctls {
 		keys = append(keys, k)
@@ -72,6 +74,9 @@ func setSysctls(sysctls map[string]string) error {
 		}
 		if err != nil {
 			return fmt.Errorf("linux.sysctl %s=%s: %w", key, sysctls[key], err)
+		}
+		if x.On() {
+			x.WriteProc("/proc/"+name, sysctls[key])
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/spec"
 )
 
@@ -31,7 +32,7 @@ import (
 // raiseHardLimits is step 1.
 //
 // Preconditions: before caps.Apply.
-func raiseHardLimits(limits []specs.POSIXRlimit) error {
+func raiseHardLimits(limits []specs.POSIXRlimit, x *explain.Recorder) error {
 	for _, l := range limits {
 		res, ok := spec.RlimitResource(l.Type)
 		if !ok {
@@ -47,6 +48,7 @@ func raiseHardLimits(limits []specs.POSIXRlimit) error {
 		if err := prlimit(l, res, cur.Cur, l.Hard); err != nil {
 			return err
 		}
+		x.Rlimit(l.Type, cur.Cur, l.Hard)
 	}
 	return nil
 }
@@ -55,12 +57,13 @@ func raiseHardLimits(limits []specs.POSIXRlimit) error {
 //
 // Preconditions: after raiseHardLimits, with nothing but the execve left
 // to do.
-func setRlimits(limits []specs.POSIXRlimit) error {
+func setRlimits(limits []specs.POSIXRlimit, x *explain.Recorder) error {
 	for _, l := range limits {
 		res, _ := spec.RlimitResource(l.Type) // checked by raiseHardLimits
 		if err := prlimit(l, res, l.Soft, l.Hard); err != nil {
 			return err
 		}
+		x.Rlimit(l.Type, l.Soft, l.Hard)
 	}
 	return nil
 }

@@ -7,16 +7,21 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/rootfs"
 )
 
 // setupSession is step 3 of child: a terminal of the container's own, or
 // none at all. console says whether the pty also becomes /dev/console.
-func setupSession(sync *os.File, p *specs.Process, console bool) error {
+func setupSession(sync *os.File, p *specs.Process, console bool, x *explain.Recorder) error {
 	if p.Terminal {
-		return setupTerminal(sync, console, p.User.UID, p.User.GID)
+		return setupTerminal(sync, console, p.User.UID, p.User.GID, x)
 	}
-	return newSession()
+	if err := newSession(); err != nil {
+		return err
+	}
+	x.Note("setsid", "a new session, with no controlling terminal")
+	return nil
 }
 
 // chownSlave gives the pty slave to the workload's uid, so that a
@@ -61,7 +66,7 @@ func newSession() error {
 //
 // Preconditions: after pivot_root, in a new session-less state (the child
 // is not yet a session leader).
-func setupTerminal(sync *os.File, console bool, uid, gid uint32) error {
+func setupTerminal(sync *os.File, console bool, uid, gid uint32, x *explain.Recorder) error {
 	master, err := os.OpenFile("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("terminal: %w", err)
@@ -81,25 +86,30 @@ func setupTerminal(sync *os.File, console bool, uid, gid uint32) error {
 	if err := chownSlave(slave, uid, gid); err != nil {
 		return err
 	}
+	x.Note("openat", "/dev/ptmx; ioctl TIOCSPTLCK 0, TIOCGPTPEER: the pty slave; fchown to the user")
 
 	if console {
-		if err := rootfs.MountConsole(slave); err != nil {
+		if err := rootfs.MountConsole(slave, x); err != nil {
 			return err
 		}
 	}
+	x.Note("sendmsg", "the pty master to the parent (SCM_RIGHTS)")
 	if err := send(sync, message{Type: msgPty}, master); err != nil {
 		return fmt.Errorf("terminal: %w", err)
 	}
 	if _, err := unix.Setsid(); err != nil {
 		return fmt.Errorf("terminal: %w", os.NewSyscallError("setsid", err))
 	}
+	x.Note("setsid", "a new session")
 	if err := unix.IoctlSetInt(int(slave.Fd()), unix.TIOCSCTTY, 0); err != nil {
 		return fmt.Errorf("terminal: %w", os.NewSyscallError("ioctl TIOCSCTTY", err))
 	}
+	x.Note("ioctl", "TIOCSCTTY: the pty is the controlling terminal")
 	for _, std := range []int{0, 1, 2} {
 		if err := unix.Dup3(int(slave.Fd()), std, 0); err != nil {
 			return fmt.Errorf("terminal: %w", os.NewSyscallError("dup3", err))
 		}
 	}
+	x.Note("dup3", "the pty slave onto 0, 1 and 2")
 	return nil
 }

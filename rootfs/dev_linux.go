@@ -8,6 +8,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/explain"
 )
 
 // DefaultDevices are the device nodes every container's /dev holds, bound
@@ -40,16 +42,16 @@ const hostNodeAttrs = deviceAttrs | unix.MOUNT_ATTR_RDONLY
 // /dev tmpfs itself is nodev, so a node made there with mknod(2) cannot be
 // opened, unless the runtime binds it onto itself without nodev, as it
 // does for linux.devices (makeDevices).
-func fillDev(root, dev *os.File, s *specs.Spec) error {
+func fillDev(root, dev *os.File, s *specs.Spec, x *explain.Recorder) error {
 	for _, name := range DefaultDevices {
 		if configured(s, "/dev/"+name) {
 			continue
 		}
-		if err := bindDevice(dev, name); err != nil {
+		if err := bindDevice(dev, name, x); err != nil {
 			return err
 		}
 	}
-	if err := makeDevices(root, s); err != nil {
+	if err := makeDevices(root, s, x); err != nil {
 		return err
 	}
 	links := devLinks
@@ -61,6 +63,9 @@ func fillDev(root, dev *os.File, s *specs.Spec) error {
 		if err != nil && !errors.Is(err, unix.EEXIST) {
 			return fmt.Errorf("rootfs: link /dev/%s: %w", l[0], &os.PathError{Op: "symlink", Path: l[1], Err: err})
 		}
+		if err == nil && x.On() {
+			x.Symlink("/dev/"+l[0], l[1])
+		}
 	}
 	return nil
 }
@@ -71,7 +76,7 @@ func fillDev(root, dev *os.File, s *specs.Spec) error {
 // the config already placed there (a mountpoint the runtime created in
 // the same filesystem) is opened where it is, never followed: the bind
 // covers it.
-func bindDevice(dev *os.File, name string) error {
+func bindDevice(dev *os.File, name string, x *explain.Recorder) error {
 	const create = unix.O_CREAT | unix.O_EXCL | unix.O_NOFOLLOW | unix.O_RDONLY | unix.O_CLOEXEC
 	fd, err := unix.Openat(int(dev.Fd()), name, create, 0o644)
 	if errors.Is(err, unix.EEXIST) {
@@ -83,10 +88,12 @@ func bindDevice(dev *os.File, name string) error {
 	dst := os.NewFile(uintptr(fd), "/dev/"+name)
 	defer dst.Close()
 
-	mnt, err := bindOnto("/dev/"+name, dst, false, hostNodeAttrs, 0)
+	host := "/dev/" + name
+	mnt, err := bindOnto(host, dst, false, hostNodeAttrs, 0)
 	if err != nil {
 		return fmt.Errorf("rootfs: bind device /dev/%s: %w", name, err)
 	}
+	x.Bind(host, host, false, hostNodeAttrs, 0)
 	return mnt.Close()
 }
 
@@ -106,7 +113,9 @@ func mountsFreshAt(s *specs.Spec, dst string) bool {
 // console-attached container expects.
 //
 // Preconditions: after pivot, with /dev a writable tmpfs.
-func MountConsole(slave *os.File) error {
+//
+// x records the bind; nil records nothing.
+func MountConsole(slave *os.File, x *explain.Recorder) error {
 	root, err := os.OpenFile("/", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("rootfs: %w", err)
@@ -122,5 +131,6 @@ func MountConsole(slave *os.File) error {
 	if err != nil {
 		return fmt.Errorf("rootfs: bind the terminal on /dev/console: %w", err)
 	}
+	x.Bind("pty slave", "/dev/console", false, deviceAttrs, 0)
 	return mnt.Close()
 }

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"sandbox/internal/explain"
 	"sandbox/spec"
 )
 
@@ -27,17 +28,17 @@ import (
 // instead, as for the default devices, once it is checked to be the device
 // asked for. It keeps the host's mode and owner: changing them would change
 // the host's node. A fifo needs no privilege and is always made.
-func makeDevices(root *os.File, s *specs.Spec) error {
+func makeDevices(root *os.File, s *specs.Spec, x *explain.Recorder) error {
 	userns := spec.HasNamespace(s, specs.UserNamespace)
 	for _, d := range s.Linux.Devices {
-		if err := makeDevice(root, d, userns); err != nil {
+		if err := makeDevice(root, d, userns, x); err != nil {
 			return fmt.Errorf("rootfs: device %s: %w", d.Path, err)
 		}
 	}
 	return nil
 }
 
-func makeDevice(root *os.File, d specs.LinuxDevice, userns bool) error {
+func makeDevice(root *os.File, d specs.LinuxDevice, userns bool, x *explain.Recorder) error {
 	parent, err := pathrs.MkdirAllHandle(root, path.Dir(d.Path), 0o755)
 	if err != nil {
 		return err
@@ -46,11 +47,16 @@ func makeDevice(root *os.File, d specs.LinuxDevice, userns bool) error {
 
 	name := path.Base(d.Path)
 	if userns && d.Type != "p" {
-		return bindHostDevice(parent, name, d)
+		if err := bindHostDevice(parent, name, d); err != nil {
+			return err
+		}
+		x.Bind(d.Path, d.Path, false, hostNodeAttrs, 0)
+		return nil
 	}
 	if err := mknodDevice(parent, name, d); err != nil {
 		return err
 	}
+	x.Mknod(d.Path, d.Type)
 	if d.Type == "p" {
 		return nil
 	}
@@ -63,6 +69,7 @@ func makeDevice(root *os.File, d specs.LinuxDevice, userns bool) error {
 	if err != nil {
 		return fmt.Errorf("allow its use on the nodev /dev: %w", err)
 	}
+	x.Bind(d.Path, d.Path, false, deviceAttrs, unix.MOUNT_ATTR_NODEV)
 	return mnt.Close()
 }
 

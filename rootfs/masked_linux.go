@@ -8,11 +8,13 @@ import (
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/explain"
 )
 
 // maskPaths hides each path that exists: a directory behind an empty
 // read-only tmpfs, anything else behind the host's /dev/null.
-func maskPaths(root *os.File, paths []string) error {
+func maskPaths(root *os.File, paths []string, x *explain.Recorder) error {
 	for _, p := range paths {
 		h, err := pathrs.OpenatInRoot(root, p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -21,7 +23,7 @@ func maskPaths(root *os.File, paths []string) error {
 		if err != nil {
 			return fmt.Errorf("rootfs: masked path %s: %w", p, err)
 		}
-		err = mask(h)
+		err = mask(h, p, x)
 		h.Close()
 		if err != nil {
 			return fmt.Errorf("rootfs: mask %s: %w", p, err)
@@ -30,24 +32,30 @@ func maskPaths(root *os.File, paths []string) error {
 	return nil
 }
 
-func mask(h *os.File) error {
+func mask(h *os.File, p string, x *explain.Recorder) error {
 	var st unix.Stat_t
 	if err := unix.Fstat(int(h.Fd()), &st); err != nil {
 		return &os.PathError{Op: "fstat", Path: h.Name(), Err: err}
 	}
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		return mount("tmpfs", fdPath(h), "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=0")
+		const flags = unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC
+		if err := mount("tmpfs", fdPath(h), "tmpfs", flags, "size=0"); err != nil {
+			return err
+		}
+		x.Mount("tmpfs", p, "tmpfs", flags, "size=0")
+		return nil
 	}
 	mnt, err := bindOnto("/dev/null", h, false, hostNodeAttrs, 0)
 	if err != nil {
 		return err
 	}
+	x.Bind("/dev/null", p, false, hostNodeAttrs, 0)
 	return mnt.Close()
 }
 
 // readonlyPaths makes each path that exists read-only, with every mount
 // below it, by binding it onto itself with the read-only attribute.
-func readonlyPaths(root *os.File, paths []string) error {
+func readonlyPaths(root *os.File, paths []string, x *explain.Recorder) error {
 	for _, p := range paths {
 		h, err := pathrs.OpenatInRoot(root, p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -61,6 +69,7 @@ func readonlyPaths(root *os.File, paths []string) error {
 		if err != nil {
 			return fmt.Errorf("rootfs: make %s read-only: %w", p, err)
 		}
+		x.Bind(p, p, true, unix.MOUNT_ATTR_RDONLY, 0)
 		mnt.Close()
 	}
 	return nil

@@ -8,13 +8,15 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/explain"
 )
 
 // mountOne makes one mount of the config inside the rootfs.
 //
 // The reserved destinations (spec.CheckDestination) are checked where the
 // destination resolves, except for the runtime's own mounts.
-func mountOne(root *os.File, m specs.Mount, runtime bool) error {
+func mountOne(root *os.File, m specs.Mount, runtime bool, x *explain.Recorder) error {
 	p := parseOptions(m.Type, m.Options)
 	if !p.bind {
 		if err := checkPlainPath(root, m.Destination); err != nil {
@@ -48,8 +50,11 @@ func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 	var mnt *os.File
 	if p.bind {
 		mnt, err = bindOnto(m.Source, dst, p.recursive, p.attrSet, p.attrClr)
+		if err == nil {
+			x.Bind(m.Source, m.Destination, p.recursive, p.attrSet, p.attrClr)
+		}
 	} else {
-		mnt, err = mountFS(root, m, p, dst)
+		mnt, err = mountFS(root, m, p, dst, x)
 	}
 	if err != nil {
 		return fmt.Errorf("rootfs: mount %s on %s: %w", m.Source, m.Destination, err)
@@ -58,6 +63,7 @@ func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 		if err := copyUp(root, m.Destination, dst); err != nil {
 			return fmt.Errorf("rootfs: tmpcopyup of %s: %w", m.Destination, err)
 		}
+		x.Note("tmpcopyup", m.Destination)
 	}
 	if mnt == nil {
 		return nil
@@ -68,6 +74,7 @@ func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 		if err := mount("", fdPath(mnt), "", p.propagation, ""); err != nil {
 			return fmt.Errorf("rootfs: set propagation of %s: %w", m.Destination, err)
 		}
+		x.Mount("", m.Destination, "", p.propagation, "")
 	}
 	return nil
 }
@@ -75,11 +82,13 @@ func mountOne(root *os.File, m specs.Mount, runtime bool) error {
 // mountFS mounts a filesystem (proc, tmpfs, sysfs...) on dst and returns a
 // handle on the new mount's root, or nil when no propagation change needs
 // one.
-func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, error) {
+func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File, x *explain.Recorder) (*os.File, error) {
 	data := strings.Join(p.data, ",")
 	err := unix.Mount(m.Source, fdPath(dst), m.Type, p.flags, data)
 	if err != nil {
 		err = &os.PathError{Op: "mount", Path: m.Destination, Err: err}
+	} else {
+		x.Mount(m.Source, m.Destination, m.Type, p.flags, data)
 	}
 	if errors.Is(err, unix.EINVAL) && data != "" {
 		// The kernel says only EINVAL for a value it cannot parse, such as
@@ -89,8 +98,12 @@ func mountFS(root *os.File, m specs.Mount, p plan, dst *os.File) (*os.File, erro
 	if errors.Is(err, unix.EPERM) && m.Type == "sysfs" {
 		// A network namespace not owned by our user namespace (--net host
 		// with --userns) forbids a new sysfs; show the host's, read-only.
-		return bindOnto("/sys", dst, true, unix.MOUNT_ATTR_RDONLY|unix.MOUNT_ATTR_NOSUID|
-			unix.MOUNT_ATTR_NODEV|unix.MOUNT_ATTR_NOEXEC, 0)
+		const attrs = unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV | unix.MOUNT_ATTR_NOEXEC
+		mnt, err := bindOnto("/sys", dst, true, attrs, 0)
+		if err == nil {
+			x.Bind("/sys", m.Destination, true, attrs, 0)
+		}
+		return mnt, err
 	}
 	if err != nil || p.propagation == 0 {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"sandbox/cgroups"
+	"sandbox/internal/explain"
 )
 
 // Prepare builds the container's filesystem and pivots into it, in the
@@ -29,7 +30,9 @@ import (
 // host's mounts is left alone, and the process enters the rootfs with
 // chroot(2), since pivot_root(2) would move the root of every process of
 // the host.
-func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base string) error {
+//
+// x records each mount and the pivot as it is made; nil records nothing.
+func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base string, x *explain.Recorder) error {
 	prop, err := PropagationFlags(s.Linux.RootfsPropagation)
 	if err != nil {
 		return err
@@ -39,6 +42,7 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base st
 		if err := mount("", "/", "", setup, ""); err != nil {
 			return fmt.Errorf("rootfs: make mounts %s: %w", propagationName(setup), err)
 		}
+		x.Mount("", "/", "", setup, "")
 	}
 
 	at := s.Root.Path
@@ -51,27 +55,27 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base st
 		}
 		at = base
 	}
-	root, err := bindRoot(s.Root.Path, at)
+	root, err := bindRoot(s.Root.Path, at, x)
 	if err != nil {
 		return err
 	}
 	defer root.Close()
 
 	mounts, readonly := expandCgroupMounts(s, cg)
-	dev, err := mountAll(root, mounts)
+	dev, err := mountAll(root, mounts, x)
 	if err != nil {
 		return err
 	}
 	if dev != nil {
 		defer dev.Close()
-		if err := fillDev(root, dev, s); err != nil {
+		if err := fillDev(root, dev, s, x); err != nil {
 			return err
 		}
 	}
-	if err := maskPaths(root, s.Linux.MaskedPaths); err != nil {
+	if err := maskPaths(root, s.Linux.MaskedPaths, x); err != nil {
 		return err
 	}
-	if err := readonlyPaths(root, readonly); err != nil {
+	if err := readonlyPaths(root, readonly, x); err != nil {
 		return err
 	}
 	if err := makeCwd(root, s.Process.Cwd); err != nil {
@@ -86,26 +90,29 @@ func Prepare(s *specs.Spec, cg cgroups.Layout, beforePivot func() error, base st
 		if err := setattr(root, unix.MOUNT_ATTR_RDONLY, 0, false); err != nil {
 			return fmt.Errorf("rootfs: make %s read-only: %w", s.Root.Path, err)
 		}
+		x.Setattr(s.Root.Path, unix.MOUNT_ATTR_RDONLY, 0, false)
 	}
 	if shared {
-		return chroot(root, s.Root.Path)
+		return chroot(root, s.Root.Path, x)
 	}
-	if err := pivot(root, s.Root.Path); err != nil {
+	if err := pivot(root, s.Root.Path, x); err != nil {
 		return err
 	}
 	if err := mount("", "/", "", prop, ""); err != nil {
 		return fmt.Errorf("rootfs: make the container's root %s: %w", propagationName(prop), err)
 	}
+	x.Mount("", "/", "", prop, "")
 	return nil
 }
 
 // bindRoot binds the rootfs at path onto at (path itself, or the base of a
 // container that shares the host's mount namespace), and returns a handle
 // on the root of that new mount.
-func bindRoot(path, at string) (*os.File, error) {
+func bindRoot(path, at string, x *explain.Recorder) (*os.File, error) {
 	if err := mount(path, at, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return nil, fmt.Errorf("rootfs: bind %s: %w", path, err)
 	}
+	x.Mount(path, at, "", unix.MS_BIND|unix.MS_REC, "")
 	root, err := os.OpenFile(at, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("rootfs: %w", err)
@@ -114,6 +121,7 @@ func bindRoot(path, at string) (*os.File, error) {
 		root.Close()
 		return nil, fmt.Errorf("rootfs: make %s nodev: %w", path, err)
 	}
+	x.Setattr(at, unix.MOUNT_ATTR_NODEV, 0, true)
 	return root, nil
 }
 
@@ -122,11 +130,11 @@ func bindRoot(path, at string) (*os.File, error) {
 // nil when the config mounts none. fillDev writes through that handle only,
 // so nothing the runtime makes for /dev can land in a volume that a later
 // mount, or an image symlink, puts over /dev.
-func mountAll(root *os.File, mounts []plannedMount) (*os.File, error) {
+func mountAll(root *os.File, mounts []plannedMount, x *explain.Recorder) (*os.File, error) {
 	var dev *os.File
 	for _, pm := range mounts {
 		m := pm.Mount
-		if err := mountOne(root, m, pm.runtime); err != nil {
+		if err := mountOne(root, m, pm.runtime, x); err != nil {
 			if dev != nil {
 				dev.Close()
 			}

@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"sandbox/container"
+	"sandbox/internal/explain"
 	"sandbox/namespaces"
 	"sandbox/seccomp"
 	"sandbox/spec"
@@ -62,6 +63,8 @@ instead, as runc run does: create, start, wait, delete.`,
 				Usage: "system call filter: `default` (Docker's profile), unconfined, or a FILE in OCI or Docker form"},
 			&cli.StringSliceFlag{Name: "ulimit",
 				Usage: "set resource limit `NAME=SOFT[:HARD]` (nofile, nproc, core, memlock, stack...; -1 or unlimited)"},
+			&cli.BoolFlag{Name: "explain",
+				Usage: "print each step of the start and its kernel call on stderr, before the command runs"},
 		}, bundleFlags()...),
 		Action:       runAction,
 		OnUsageError: usageErrorHandler,
@@ -70,6 +73,9 @@ instead, as runc run does: create, start, wait, delete.`,
 
 func runAction(c *cli.Context) error {
 	if isBundleRun(c) {
+		if c.Bool("explain") {
+			return usageError{errors.New("--explain works with run ROOTFS COMMAND only, not yet with --bundle")}
+		}
 		return runBundle(c)
 	}
 	args := c.Args().Slice()
@@ -115,7 +121,11 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return runSpec(store(c), s)
+	var x *explain.Recorder
+	if c.Bool("explain") {
+		x = explain.New(os.Stderr)
+	}
+	return runSpec(store(c), s, x)
 }
 
 // seccompProfile reads the profile that --seccomp names; unconfined is nil.
@@ -143,9 +153,9 @@ func stdio() namespaces.Stdio {
 }
 
 // runSpec starts the container, relays signals and the terminal, and
-// returns the workload's exit status.
-func runSpec(st *state.Store, s *specs.Spec) error {
-	p, err := container.StartForeground(st, s, stdio())
+// returns the workload's exit status. x, when not nil, prints the steps.
+func runSpec(st *state.Store, s *specs.Spec, x *explain.Recorder) error {
+	p, err := container.StartForeground(st, s, stdio(), x)
 	if err != nil {
 		return err
 	}
@@ -153,6 +163,15 @@ func runSpec(st *state.Store, s *specs.Spec) error {
 	// the signal goroutine to idle, and a signal sent after the container
 	// is reaped goes nowhere (os.Process signals through a pidfd).
 	p.ForwardSignals()
+
+	// The last explain lines come with the exec; with a terminal they go
+	// out before the relay puts it in raw mode, where a newline no longer
+	// returns the cursor. The workload's first output waits in the pty.
+	if x != nil && p.Pty() != nil {
+		if err := p.AwaitExec(); err != nil {
+			return err
+		}
+	}
 
 	drain, err := attach(p, "")
 	if err != nil {
