@@ -12,6 +12,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"sandbox/cgroups"
+	"sandbox/internal/explain"
 	"sandbox/namespaces"
 	"sandbox/rootfs"
 	"sandbox/state"
@@ -33,6 +34,12 @@ type CreateOptions struct {
 	// Foreground keeps the container tied to the calling process, as
 	// `run --bundle` does: it dies if sandbox dies.
 	Foreground bool
+
+	// Explain records every step (namespaces.Options.Explain); foreground
+	// only. The caller must then wait for the exec (AwaitExec) while Start
+	// runs: the child waits before its execve for the parent to print its
+	// last lines, and Start returns only after that execve.
+	Explain *explain.Recorder
 }
 
 // Create sets up container id from s and leaves its init waiting for
@@ -63,7 +70,7 @@ func create(store *state.Store, id string, s *specs.Spec, o CreateOptions) (*nam
 	if s.Process.Terminal && o.ConsoleSocket == "" && !o.Foreground {
 		return nil, fmt.Errorf("process.terminal is set: give --console-socket to receive the terminal, or --detach=false")
 	}
-	cg, err := newCgroup(s, id, nil)
+	cg, err := newCgroup(s, id, o.Explain)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +89,7 @@ func launch(store *state.Store, id string, s *specs.Spec, o CreateOptions,
 		Stdio: o.Stdio, Detached: !o.Foreground, ExecFifo: store.FifoPath(id), PreserveFDs: o.PreserveFDs,
 		State: specs.State{ID: id, Bundle: o.Bundle, Annotations: s.Annotations}, NoNewKeyring: o.NoNewKeyring,
 		MountBase: mountBase(store, id),
-		Place:     place(cg, nil), SeccompCache: store.SeccompCache(),
+		Place:     place(cg, o.Explain), SeccompCache: store.SeccompCache(), Explain: o.Explain,
 	})
 	if err != nil {
 		return nil, err

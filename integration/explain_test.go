@@ -299,9 +299,42 @@ func TestExplainFailure(t *testing.T) {
 	}
 }
 
-// TestExplainBadUse checks the combinations --explain does not take.
+// TestExplainBundle runs an OCI bundle with a hook: the same steps come
+// from the same code, with the hook, and the exec fifo that start opens,
+// in their places; nothing of the container is left.
+func TestExplainBundle(t *testing.T) {
+	dir, root := bundle(t, "echo", "from-bundle")
+	editConfig(t, dir, func(c map[string]any) {
+		c["hooks"] = map[string]any{"prestart": []any{map[string]any{"path": "/bin/true"}}}
+	})
+	r := oci(t, root, "run", "--explain", "--bundle", dir, "ex1")
+	if r.code != 0 || r.stdout != "from-bundle\n" {
+		t.Fatalf("got exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n")
+	last := -1
+	for _, prefix := range []string{"clone ", "cgroup ", "mount        proc on /proc", "hook         prestart /bin/true",
+		"pivot_root ", "capset ", "openat       exec.fifo", "prctl        PR_SET_NO_NEW_PRIVS 1", "execve       /bin/echo"} {
+		i := lineIndex(lines, prefix)
+		if i <= last {
+			t.Errorf("%q is line %d, want it after line %d:\n%s", prefix, i, last, r.stderr)
+		}
+		last = i
+	}
+	if out := ociOK(t, root, "list", "-q"); out != "" {
+		t.Errorf("containers left behind: %q", out)
+	}
+}
+
+// TestExplainBadUse checks the combination --explain does not take.
 func TestExplainBadUse(t *testing.T) {
-	env(t)
-	bundle := t.TempDir()
-	runFails(t, 125, "--explain works with run ROOTFS COMMAND only", "run", "--explain", "--bundle", bundle, "x1")
+	dir, root := bundle(t, "true")
+	r := oci(t, root, "run", "--explain", "--detach", "--bundle", dir, "x1")
+	if r.code != 125 || !strings.Contains(r.stderr, "--explain prints the steps up to the exec") ||
+		strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("--explain --detach: got exit %d, stderr %q; want 125 and one line", r.code, r.stderr)
+	}
+	if out := ociOK(t, root, "list", "-q"); out != "" {
+		t.Errorf("containers left behind: %q", out)
+	}
 }

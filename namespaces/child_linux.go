@@ -161,7 +161,7 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	if c.HasFifo {
-		if err := awaitStart(sync, os.NewFile(uintptr(base+2), "exec.fifo")); err != nil {
+		if err := awaitStart(sync, os.NewFile(uintptr(base+2), "exec.fifo"), x); err != nil {
 			return err
 		}
 	}
@@ -330,7 +330,7 @@ func parentGone(sync *os.File) bool {
 // Once ready is sent nobody reads an error, so the open is tried first
 // without blocking: with no reader yet it fails with ENXIO, which the
 // kernel returns only after the permission check passed.
-func awaitStart(sync, fifo *os.File) error {
+func awaitStart(sync, fifo *os.File, x *explain.Recorder) error {
 	path := fmt.Sprintf("/proc/self/fd/%d", fifo.Fd())
 	probe, err := os.OpenFile(path, unix.O_WRONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
 	if err == nil {
@@ -346,6 +346,7 @@ func awaitStart(sync, fifo *os.File) error {
 	if err != nil {
 		return fmt.Errorf("open the exec fifo: %w", err)
 	}
+	x.Note("openat", "exec.fifo O_WRONLY: returns once start opens it for reading")
 	if _, err := w.Write([]byte{0}); err != nil {
 		w.Close()
 		return fmt.Errorf("exec fifo: %w", err)

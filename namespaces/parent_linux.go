@@ -116,7 +116,8 @@ type Process struct {
 
 	sentDone bool  // configSent has read sent
 	sentErr  error // what it read
-	execDone bool  // AwaitExec returned nil
+	awaited  bool  // AwaitExec has run
+	execErr  error // what it returned
 }
 
 // Start creates the container's namespaces and runs the child stage up to
@@ -556,12 +557,17 @@ func (p *Process) Release() {
 // is gone and nothing of the container remains.
 //
 // With Options.Explain, every line the child recorded is printed before
-// the child is let go on to its execve. AwaitExec returns nil again once
-// it has, so a caller may wait for the exec before it attaches a terminal.
+// the child is let go on to its execve. A second call returns what the
+// first did, so a caller may wait for the exec before it attaches a
+// terminal.
 func (p *Process) AwaitExec() error {
-	if p.execDone {
-		return nil
+	if !p.awaited {
+		p.execErr, p.awaited = p.awaitExec(), true
 	}
+	return p.execErr
+}
+
+func (p *Process) awaitExec() error {
 	m, _, err := p.receive()
 	announced := err == nil && m.Type == msgExec
 	if announced && p.x.On() {
@@ -579,7 +585,6 @@ func (p *Process) AwaitExec() error {
 		if !announced {
 			return setupError(p.diedBeforeExec())
 		}
-		p.execDone = true
 		return nil
 	}
 	if err == nil && m.Type == msgError {

@@ -73,9 +73,6 @@ instead, as runc run does: create, start, wait, delete.`,
 
 func runAction(c *cli.Context) error {
 	if isBundleRun(c) {
-		if c.Bool("explain") {
-			return usageError{errors.New("--explain works with run ROOTFS COMMAND only, not yet with --bundle")}
-		}
 		return runBundle(c)
 	}
 	args := c.Args().Slice()

@@ -1,10 +1,17 @@
 package main
 
 import (
+	"errors"
+	"os"
+
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 
 	"sandbox/container"
+	"sandbox/internal/explain"
+	"sandbox/namespaces"
 	"sandbox/spec"
+	"sandbox/state"
 )
 
 // runBundle is `run --bundle DIR ID`: create, start, wait for the
@@ -19,6 +26,13 @@ func runBundle(c *cli.Context) error {
 		return err
 	}
 	o.Foreground = !c.Bool("detach")
+	if c.Bool("explain") {
+		if c.Bool("detach") {
+			return usageError{errors.New("--explain prints the steps up to the exec, which --detach does not wait for: " +
+				"drop one of them")}
+		}
+		o.Explain = explain.New(os.Stderr)
+	}
 	s, err := spec.Load(o.Bundle)
 	if err != nil {
 		return err
@@ -41,13 +55,22 @@ func runBundle(c *cli.Context) error {
 	defer container.Delete(st, id, true, logger)
 
 	p.ForwardSignals()
+	started := o.Explain != nil
+	if started {
+		// Before the relay puts a terminal in raw mode (see runSpec).
+		if err := startExplained(st, id, p); err != nil {
+			return err
+		}
+	}
 	drain, err := attach(p, o.ConsoleSocket)
 	if err != nil {
 		return err
 	}
-	if err := container.Start(st, id, logger); err != nil {
-		p.Kill()
-		return err
+	if !started {
+		if err := container.Start(st, id, logger); err != nil {
+			p.Kill()
+			return err
+		}
 	}
 	// The init may still fail between start and its exec: a startContainer
 	// hook, or the exec itself.
@@ -59,4 +82,22 @@ func runBundle(c *cli.Context) error {
 		return err
 	}
 	return exitError(code)
+}
+
+// startExplained starts container id while it waits for the exec of p,
+// whose child waits before its execve for the parent to print its last
+// explain lines; Start itself returns only after that execve. If Start
+// fails before the child got going, the child is killed, which ends the
+// wait.
+func startExplained(st *state.Store, id string, p *namespaces.Process) error {
+	execed := make(chan error, 1)
+	go func() { execed <- p.AwaitExec() }()
+	err := container.Start(st, id, logger)
+	if err != nil {
+		p.Signal(unix.SIGKILL)
+	}
+	if eerr := <-execed; err == nil {
+		err = eerr
+	}
+	return err
 }
