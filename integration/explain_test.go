@@ -205,8 +205,8 @@ func TestExplainFollowsConfig(t *testing.T) {
 	if c := clone(base); !strings.Contains(c, "CLONE_NEWNET") || strings.Contains(c, "CLONE_NEWUSER") {
 		t.Errorf("default run: got %q, want CLONE_NEWNET and no CLONE_NEWUSER", c)
 	}
-	if c := clone(sandbox(t, "", "run", "--explain", "--net", "host", "--userns", rootfs, "true")); strings.Contains(c, "CLONE_NEWNET") ||
-		!strings.Contains(c, "CLONE_NEWUSER") {
+	c := clone(sandbox(t, "", "run", "--explain", "--net", "host", "--userns", rootfs, "true"))
+	if strings.Contains(c, "CLONE_NEWNET") || !strings.Contains(c, "CLONE_NEWUSER") {
 		t.Errorf("--net host --userns: got %q, want CLONE_NEWUSER and no CLONE_NEWNET", c)
 	}
 	d := linesWith(sandbox(t, "", "run", "--explain", "--drop-all", rootfs, "true").stderr, "capset ")

@@ -112,6 +112,8 @@ func isSyncSocket(f *os.File) bool {
 //     own calls run under it before the workload, calls that any usable
 //     profile allows. The rlimits come last, so that a small address-space
 //     limit meant for the workload does not starve sandbox's own Go code.
+//     With --explain, wait between the exec message and execve for the
+//     parent to print the last lines (see the package doc).
 func child(base int, sync *os.File) error {
 	c, err := readConfig(os.NewFile(uintptr(base), "config"))
 	if err != nil {

@@ -39,6 +39,22 @@
 //	                                          next
 //	child -> parent  {"type":"error",...}     setup or execve failed; then it exits
 //
+// With --explain (Options.Explain) the child records its steps, and two
+// more kinds of packet take part:
+//
+//	child -> parent  {"type":"explain",...}   the lines recorded since the last
+//	                                          message, in packets of at most
+//	                                          8 KiB of text, sent just before
+//	                                          each message above, error included
+//	parent -> child  {"type":"continue"}      the answer to "exec", once the
+//	                                          parent has printed every line; the
+//	                                          child reads it with read(2), which
+//	                                          any usable seccomp profile allows,
+//	                                          and only then calls execve
+//
+// So the parent prints the child's lines in order with its own (clone, id
+// maps, cgroup, hooks), and none after the workload's first output.
+//
 // The sync socket is close-on-exec, so a successful execve closes it: end of
 // file after the exec message is how the parent learns that the workload
 // runs. End of file without it means the child died before the exec, and

@@ -18,7 +18,7 @@ func TestCloneFlags(t *testing.T) {
 		{"one", unix.CLONE_NEWNS, "CLONE_NEWNS"},
 		{"default run", unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWPID |
 			unix.CLONE_NEWNET, "CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWNET"},
-		{"user first in kernel order", unix.CLONE_NEWUSER | unix.CLONE_NEWPID, "CLONE_NEWUSER|CLONE_NEWPID"},
+		{"user before pid", unix.CLONE_NEWUSER | unix.CLONE_NEWPID, "CLONE_NEWUSER|CLONE_NEWPID"},
 		{"unknown bit kept as hex", unix.CLONE_NEWNET | unix.CLONE_VM, "CLONE_NEWNET|0x100"},
 	}
 	for _, tt := range tests {

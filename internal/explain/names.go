@@ -47,7 +47,7 @@ var atimeNames = []flagName{
 	{unix.MOUNT_ATTR_NOATIME, "noatime"}, {unix.MOUNT_ATTR_STRICTATIME, "strictatime"},
 }
 
-// Flags names the bits of v from table, joined by |, with any bits the
+// flags names the bits of v from table, joined by |, with any bits the
 // table lacks as one hex number; 0 is "0".
 func flags(v uint64, table []flagName) string {
 	var names []string
