@@ -4,11 +4,14 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
+
+	"sandbox/internal/explain"
 )
 
 func TestBoundText(t *testing.T) {
@@ -60,8 +63,31 @@ func TestMain(m *testing.M) {
 		unix.CloseOnExec(3)
 		unix.Exec("/bin/sh", []string{"sh", "-c", "exit 0"}, nil)
 		os.Exit(2)
+	case "explain":
+		sync := os.NewFile(3, "sync")
+		childExplain = explain.NewBuffer()
+		for i := range fakeLines {
+			childExplain.Note("step", strconv.Itoa(i))
+		}
+		childExplain.Note("long", strings.Repeat("x", 3*maxExplainText))
+		send(sync, message{Type: msgExec}, nil)
+		if err := awaitGoAhead(sync); err != nil {
+			os.Exit(4)
+		}
+		unix.CloseOnExec(3)
+		unix.Exec("/bin/sh", []string{"sh", "-c", "exit 0"}, nil)
+		os.Exit(2)
+	case "explain-error":
+		childExplain = explain.NewBuffer()
+		childExplain.Note("chdir", "/")
+		send(os.NewFile(3, "sync"), message{Type: msgError, Error: "setup failed", Code: ExitSetup}, nil)
+		os.Exit(1)
 	}
 }
+
+// fakeLines is how many lines the fake child records: more than one
+// explain packet holds.
+const fakeLines = 2000
 
 // TestAwaitExec tells a workload that runs from a child that ended before
 // its exec without a word: the sync socket's end of file alone is both.
@@ -75,21 +101,8 @@ func TestAwaitExec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			parent, child, err := socketPair()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command(os.Args[0])
-			cmd.Env = append(os.Environ(), fakeChildEnv+"="+tt.mode)
-			cmd.ExtraFiles = []*os.File{child}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			child.Close()
-			p := &Process{cmd: cmd, proc: cmd.Process, sync: parent, sent: make(chan error, 1)}
-			p.sent <- nil
-
-			err = p.AwaitExec()
+			p := startFakeChild(t, tt.mode, nil)
+			err := p.AwaitExec()
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("AwaitExec: got %v, want success", err)
@@ -104,5 +117,64 @@ func TestAwaitExec(t *testing.T) {
 				p.proc.Wait()
 			}
 		})
+	}
+}
+
+// startFakeChild starts the test binary as a fake child in mode, with x as
+// the parent's recorder.
+func startFakeChild(t *testing.T, mode string, x *explain.Recorder) *Process {
+	t.Helper()
+	parent, child, err := socketPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), fakeChildEnv+"="+mode)
+	cmd.ExtraFiles = []*os.File{child}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child.Close()
+	p := &Process{cmd: cmd, proc: cmd.Process, sync: parent, sent: make(chan error, 1), x: x}
+	p.sent <- nil
+	return p
+}
+
+// TestAwaitExecExplain has a child send more explain lines than one packet
+// holds, then wait for the go-ahead: the parent prints them all, in order,
+// before it lets the child exec; and lines come before an error too.
+func TestAwaitExecExplain(t *testing.T) {
+	var out strings.Builder
+	p := startFakeChild(t, "explain", explain.New(&out))
+	if err := p.AwaitExec(); err != nil {
+		t.Fatalf("AwaitExec: got %v, want success", err)
+	}
+	if code, err := p.Wait(); code != 0 || err != nil {
+		t.Errorf("the fake child: got exit %d (%v), want 0: it execs only after the go-ahead", code, err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != fakeLines+1 {
+		t.Fatalf("got %d lines, want %d", len(lines), fakeLines+1)
+	}
+	for i := 0; i < fakeLines; i++ {
+		if want := explain.Line("step", strconv.Itoa(i)); lines[i] != want {
+			t.Fatalf("line %d: got %q, want %q", i, lines[i], want)
+		}
+	}
+	if long := lines[fakeLines]; len(long) > maxExplainText || !strings.Contains(long, " bytes cut ...] ") {
+		t.Errorf("the long line: got %d bytes, want it cut to at most %d", len(long), maxExplainText)
+	}
+	if err := p.AwaitExec(); err != nil {
+		t.Errorf("AwaitExec again: got %v, want the first call's nil", err)
+	}
+
+	out.Reset()
+	p = startFakeChild(t, "explain-error", explain.New(&out))
+	err := p.AwaitExec()
+	if err == nil || err.Error() != "setup failed" || out.String() != explain.Line("chdir", "/")+"\n" {
+		t.Errorf("got error %v after %q, want the chdir line, then setup failed", err, out.String())
+	}
+	if again := p.AwaitExec(); again != err {
+		t.Errorf("AwaitExec again: got %v, want the first call's %v", again, err)
 	}
 }
