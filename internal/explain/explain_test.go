@@ -66,6 +66,8 @@ func TestCaps(t *testing.T) {
 		{"bits past last are not counted", 1<<63 | 1<<41 - 1, "all 41", "all 41"},
 		{"two", 1<<0 | 1<<13, "2 CHOWN,NET_RAW", "2"},
 		{"kernel order", 1<<21 | 1<<12 | 1<<7, "3 SETUID,NET_ADMIN,SYS_ADMIN", "3"},
+		{"most named by what they lack", (1<<41 - 1) &^ (1<<24 | 1<<0), "39 all but CHOWN,SYS_RESOURCE", "39"},
+		{"half named as they are", 1<<20 - 1, "20 " + strings.Join(first20, ","), "20"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,4 +173,11 @@ func TestNilRecorderAllocates(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("got %v allocations per run with a nil recorder, want 0", allocs)
 	}
+}
+
+// first20 are the names of capabilities 0 to 19, in kernel order.
+var first20 = []string{
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
+	"LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
 }

@@ -91,8 +91,9 @@ func Attrs(a uint64) string {
 }
 
 // Caps describes a capability set, a mask of bits 0 to last: "none",
-// "all" (every capability this kernel knows), or the count and the names,
-// without their CAP_ prefix, in kernel order.
+// "all 41" (every capability this kernel knows), or the count and the
+// names, without their CAP_ prefix, in kernel order; a set that holds more
+// than half of them is named by those it lacks: "40 all but SYS_RESOURCE".
 func Caps(mask uint64, last int) string {
 	full := uint64(1)<<(uint(last)+1) - 1
 	mask &= full
@@ -102,13 +103,22 @@ func Caps(mask uint64, last int) string {
 	case full:
 		return "all " + strconv.Itoa(last+1)
 	}
+	n := strconv.Itoa(bits.OnesCount64(mask))
+	if missing := full &^ mask; bits.OnesCount64(missing) < bits.OnesCount64(mask) {
+		return n + " all but " + capNames(missing, last)
+	}
+	return n + " " + capNames(mask, last)
+}
+
+// capNames lists the names of the capabilities in mask, joined by commas.
+func capNames(mask uint64, last int) string {
 	names := make([]string, 0, bits.OnesCount64(mask))
 	for c := 0; c <= last; c++ {
 		if mask&(1<<uint(c)) != 0 {
 			names = append(names, strings.ToUpper(capability.Cap(c).String()))
 		}
 	}
-	return strconv.Itoa(len(names)) + " " + strings.Join(names, ",")
+	return strings.Join(names, ",")
 }
 
 // Count describes a capability set by its size only: "none", "all 41", or
