@@ -10,7 +10,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -linkmode 
 TAGS     := urfave_cli_no_docs osusergo netgo
 export CGO_ENABLED := 1
 
-.PHONY: build rootfs demo test unit integration bench conformance lint clean
+.PHONY: build rootfs demo test unit integration walkthrough walkthrough-check bench conformance lint clean
 
 build: $(BIN)
 
@@ -36,7 +36,17 @@ integration: build rootfs
 	SANDBOX_INTEGRATION=1 SANDBOX_BIN=$(CURDIR)/$(BIN) SANDBOX_ROOTFS=$(CURDIR)/$(ROOTFS) \
 	  CGO_ENABLED=0 $(GO) test -count=1 -timeout 20m ./integration/...
 
-test: lint unit integration
+# docs/walkthrough.md shows each command's real output: `walkthrough` writes
+# it anew, `walkthrough-check` fails when sandbox no longer prints what the
+# page shows. Both hold the integration tests' host lock: the containers of
+# one must not show up in the other's checks for leftovers.
+walkthrough: build rootfs
+	flock /run/sandbox-integration.lock bash scripts/walkthrough.sh
+
+walkthrough-check: build rootfs
+	flock /run/sandbox-integration.lock bash scripts/walkthrough.sh --check
+
+test: lint unit integration walkthrough-check
 
 # Wall clock and peak RSS against runc and the unshare floor, then CPU time
 # per start against crun and runc (bench/cpu.sh), holding the integration

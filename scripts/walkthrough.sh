@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs every command of docs/walkthrough.md and writes its real output under
+# it, so the walkthrough shows what sandbox does today and not what it did
+# when the page was written.
+#
+#   walkthrough.sh          rewrite docs/walkthrough.md in place
+#   walkthrough.sh --check  regenerate into a temporary file and fail when it
+#                           differs from the committed page (make test runs it)
+#
+# In the page, a ```console block holds commands, each on a line of its own
+# starting with "$ ", and their output. Everything else is prose and is kept
+# as it is. Each command runs in bash, from a scratch directory holding
+# ./rootfs (the Makefile's busybox tree) and ./examples (the repository's
+# examples), with bin/ first on PATH, standard input from /dev/null and
+# standard error merged into standard output. A command that exits non-zero
+# gets an "[exit N]" line, so a refusal the page shows stays a refusal.
+#
+# Host PIDs and namespace inode numbers differ between runs, so --check
+# compares the two pages with every run of four or more digits replaced by
+# N: everything else, words, small numbers, masks and flags, must match.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+doc=$top/docs/walkthrough.md
+mode=write
+case "${1:-}" in
+  --check) mode=check ;;
+  "") ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+for need in "$top/bin/sandbox" "$top/build/rootfs/bin/busybox"; do
+  if [ ! -e "$need" ]; then
+    echo "walkthrough: $need is missing: run make build rootfs first" >&2
+    exit 1
+  fi
+done
+
+work=$(mktemp -d /tmp/walkthrough.XXXXXX)
+# Readable by all: a container root mapped by --userns must reach its volumes.
+chmod 755 "$work"
+out=$(mktemp /tmp/walkthrough-page.XXXXXX)
+trap 'rm -rf "$work" "$out"' EXIT
+ln -s "$top/build/rootfs" "$work/rootfs"
+[ -d "$top/examples" ] && ln -s "$top/examples" "$work/examples"
+export PATH="$top/bin:$PATH"
+
+# run CMD: the command line as the page shows it, then its output.
+run() {
+  local status=0
+  printf '$ %s\n' "$1"
+  (cd "$work" && timeout 60 bash -c "$1") </dev/null >"$work/.out" 2>&1 || status=$?
+  # Trailing blanks are noise a Markdown renderer drops anyway.
+  sed -e 's/[[:space:]]*$//' "$work/.out"
+  if [ "$status" -ne 0 ]; then
+    printf '[exit %d]\n' "$status"
+  fi
+}
+
+inblock=0
+while IFS= read -r line || [ -n "$line" ]; do
+  if [ "$inblock" = 0 ]; then
+    printf '%s\n' "$line"
+    [ "$line" = '```console' ] && inblock=1
+    continue
+  fi
+  case "$line" in
+    '```') printf '%s\n' "$line"; inblock=0 ;;
+    '$ '*) run "${line#\$ }" ;;
+    *) ;; # the output of the last generation: replaced
+  esac
+done <"$doc" >"$out"
+
+if [ "$inblock" = 1 ]; then
+  echo "walkthrough: $doc: a \`\`\`console block is not closed" >&2
+  exit 1
+fi
+
+if [ "$mode" = write ]; then
+  cp "$out" "$doc"
+  exit 0
+fi
+
+normalize() { sed -E 's/[0-9]{4,}/N/g' "$1"; }
+if ! diff -u --label "$doc (as written)" --label "$doc (as run now)" \
+    <(normalize "$doc") <(normalize "$out"); then
+  echo "walkthrough: docs/walkthrough.md no longer matches what sandbox prints:" \
+    "run scripts/walkthrough.sh and commit the page" >&2
+  exit 1
+fi
