@@ -10,14 +10,15 @@
 # In the page, a ```console block holds commands, each on a line of its own
 # starting with "$ ", and their output. Everything else is prose and is kept
 # as it is. Each command runs in bash, from a scratch directory holding
-# ./rootfs (the Makefile's busybox tree) and ./examples (the repository's
-# examples), with bin/ first on PATH, standard input from /dev/null and
+# ./rootfs (a copy of the Makefile's busybox tree) and ./examples (the
+# repository's examples), with bin/ first on PATH, standard input from /dev/null and
 # standard error merged into standard output. A command that exits non-zero
 # gets an "[exit N]" line, so a refusal the page shows stays a refusal.
 #
-# Host PIDs and namespace inode numbers differ between runs, so --check
-# compares the two pages with every run of four or more digits replaced by
-# N: everything else, words, small numbers, masks and flags, must match.
+# Host PIDs, namespace inode numbers and the random part of cgroup names
+# differ between runs, so --check compares the two pages with every run of
+# three or more digits replaced by N and every 12-digit hex word by H:
+# everything else, words, small numbers, masks and flags, must match.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,12 +37,15 @@ for need in "$top/bin/sandbox" "$top/build/rootfs/bin/busybox"; do
   fi
 done
 
-work=$(mktemp -d /tmp/walkthrough.XXXXXX)
-# Readable by all: a container root mapped by --userns must reach its volumes.
-chmod 755 "$work"
+# A fixed scratch path, so that the paths the output names are the same on
+# every host; a real copy of the rootfs, so that they are not the repository's.
+work=/tmp/sandbox-walkthrough
 out=$(mktemp /tmp/walkthrough-page.XXXXXX)
+rm -rf "$work"
 trap 'rm -rf "$work" "$out"' EXIT
-ln -s "$top/build/rootfs" "$work/rootfs"
+# Readable by all: a container root mapped by --userns must reach its volumes.
+mkdir -m 755 "$work"
+cp -a "$top/build/rootfs" "$work/rootfs"
 [ -d "$top/examples" ] && ln -s "$top/examples" "$work/examples"
 export PATH="$top/bin:$PATH"
 
@@ -81,7 +85,7 @@ if [ "$mode" = write ]; then
   exit 0
 fi
 
-normalize() { sed -E 's/[0-9]{4,}/N/g' "$1"; }
+normalize() { sed -E -e 's/\b[0-9a-f]{12}\b/H/g' -e 's/[0-9]{3,}/N/g' "$1"; }
 if ! diff -u --label "$doc (as written)" --label "$doc (as run now)" \
     <(normalize "$doc") <(normalize "$out"); then
   echo "walkthrough: docs/walkthrough.md no longer matches what sandbox prints:" \
