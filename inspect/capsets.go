@@ -1,0 +1,47 @@
+package inspect
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/moby/sys/capability"
+)
+
+// NewCapSet decodes a capability mask into names and compares it with
+// def, the default container set. Bits this build has no name for are
+// shown by number: a newer kernel knows capabilities Go does not.
+func NewCapSet(mask, def uint64) CapSet {
+	return CapSet{
+		Mask:    mask,
+		Names:   capNames(mask),
+		Beyond:  capNames(mask &^ def),
+		Missing: capNames(def &^ mask),
+	}
+}
+
+func capNames(mask uint64) []string {
+	names := []string{}
+	for bit := 0; bit < 64; bit++ {
+		if mask&(1<<bit) != 0 {
+			names = append(names, capName(capability.Cap(bit)))
+		}
+	}
+	return names
+}
+
+func capName(c capability.Cap) string {
+	for _, k := range capability.ListKnown() {
+		if k == c {
+			return "CAP_" + strings.ToUpper(c.String())
+		}
+	}
+	return "CAP_" + strconv.Itoa(int(c))
+}
+
+// FullMask is the mask of every capability up to last, cap_last_cap.
+func FullMask(last int) uint64 {
+	if last >= 63 {
+		return ^uint64(0)
+	}
+	return 1<<(last+1) - 1
+}
