@@ -41,3 +41,27 @@ func HostID(m []IDRange, id uint32) int64 {
 	}
 	return -1
 }
+
+// overflowID is what the kernel shows for an id with no mapping in the
+// reader's namespace (/proc/sys/kernel/overflowuid, by default).
+const overflowID = 65534
+
+// InsideID returns the id inside the namespace that host id hostID is, or
+// the overflow id, 65534, when no range holds it.
+func InsideID(m []IDRange, hostID uint32) uint32 {
+	for _, r := range m {
+		if hostID >= r.Outside && uint64(hostID) < uint64(r.Outside)+uint64(r.Size) {
+			return r.Inside + (hostID - r.Outside)
+		}
+	}
+	return overflowID
+}
+
+// insideIDs maps each host id of ids into the namespace.
+func insideIDs(m []IDRange, ids []uint32) []uint32 {
+	out := make([]uint32, len(ids))
+	for i, id := range ids {
+		out[i] = InsideID(m, id)
+	}
+	return out
+}

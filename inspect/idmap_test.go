@@ -54,3 +54,25 @@ func TestHostID(t *testing.T) {
 		})
 	}
 }
+
+func TestInsideID(t *testing.T) {
+	userns := []IDRange{{0, 100000, 65536}}
+	tests := []struct {
+		name string
+		m    []IDRange
+		host uint32
+		want uint32
+	}{
+		{"root of a user namespace", userns, 100000, 0},
+		{"user 1000", userns, 101000, 1000},
+		{"host root, unmapped", userns, 0, 65534},
+		{"no user namespace", []IDRange{{0, 0, 4294967295}}, 1000, 1000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := InsideID(tt.m, tt.host); got != tt.want {
+				t.Errorf("InsideID(%v, %d): got %d, want %d", tt.m, tt.host, got, tt.want)
+			}
+		})
+	}
+}

@@ -134,8 +134,11 @@ func readProcess(r *Report, proc string, st Status) error {
 	return nil
 }
 
+// readIdentity reads the ids. /proc/PID/status shows them as the reader's
+// user namespace sees them, the host's here; the maps turn them back into
+// the ids the process sees (user_namespaces(7)).
 func readIdentity(r *Report, proc string, st Status) error {
-	id := Identity{Uid: st.Uid, Gid: st.Gid, Groups: st.Groups}
+	id := Identity{HostUid: st.Uid, HostGid: st.Gid}
 	var err error
 	if id.UidMap, err = readIDMap(filepath.Join(proc, "uid_map")); err != nil {
 		return err
@@ -148,7 +151,10 @@ func readIdentity(r *Report, proc string, st Status) error {
 		return err
 	}
 	id.Setgroups = strings.TrimSpace(string(setgroups))
-	id.RootOnHost, id.EuidOnHost = HostID(id.UidMap, 0), HostID(id.UidMap, st.Uid[1])
+	copy(id.Uid[:], insideIDs(id.UidMap, st.Uid[:]))
+	copy(id.Gid[:], insideIDs(id.GidMap, st.Gid[:]))
+	id.Groups = insideIDs(id.GidMap, st.Groups)
+	id.RootOnHost = HostID(id.UidMap, 0)
 	r.Identity = id
 	return nil
 }

@@ -58,32 +58,29 @@ func renderProcess(w io.Writer, r *Report) {
 func renderIdentity(w io.Writer, r *Report) {
 	heading(w, "Identity", "a map line reads INSIDE OUTSIDE COUNT: COUNT ids from INSIDE are host ids from OUTSIDE")
 	id := r.Identity
-	fmt.Fprintf(w, "  uid\t%s\t(real effective saved filesystem)\n", joinIDs(id.Uid[:]))
-	fmt.Fprintf(w, "  gid\t%s\t\n", joinIDs(id.Gid[:]))
-	fmt.Fprintf(w, "  groups\t%s\t\n", orNone(joinIDs(id.Groups)))
+	fmt.Fprintf(w, "  uid\t%s\ton the host %s\t(real effective saved filesystem)\n",
+		joinIDs(id.Uid[:]), joinIDs(id.HostUid[:]))
+	fmt.Fprintf(w, "  gid\t%s\ton the host %s\t\n", joinIDs(id.Gid[:]), joinIDs(id.HostGid[:]))
+	fmt.Fprintf(w, "  groups\t%s\t\t\n", orNone(joinIDs(id.Groups)))
 	for _, m := range []struct {
 		name string
 		r    []IDRange
 	}{{"uid_map", id.UidMap}, {"gid_map", id.GidMap}} {
 		for _, l := range m.r {
-			fmt.Fprintf(w, "  %s\t%d %d %d\tinside %s\n", m.name, l.Inside, l.Outside, l.Size, rangeText(l))
+			fmt.Fprintf(w, "  %s\t%d %d %d\tinside %s\t\n", m.name, l.Inside, l.Outside, l.Size, rangeText(l))
 		}
 	}
-	fmt.Fprintf(w, "  setgroups\t%s\t\n", id.Setgroups)
-	fmt.Fprintf(w, "  root inside\t%s\t\n", hostIDText(id.RootOnHost))
-	fmt.Fprintf(w, "  euid %d inside\t%s\t\n", id.Uid[1], hostIDText(id.EuidOnHost))
+	fmt.Fprintf(w, "  setgroups\t%s\t\t\n", id.Setgroups)
+	root := "is not mapped: no process here can be root"
+	if id.RootOnHost >= 0 {
+		root = fmt.Sprintf("is host uid %d", id.RootOnHost)
+	}
+	fmt.Fprintf(w, "  root inside\t%s\t\t\n", root)
 }
 
 func rangeText(l IDRange) string {
 	end := uint64(l.Inside) + uint64(l.Size) - 1
 	return fmt.Sprintf("%d-%d is host %d-%d", l.Inside, end, l.Outside, uint64(l.Outside)+uint64(l.Size)-1)
-}
-
-func hostIDText(id int64) string {
-	if id < 0 {
-		return "is not mapped: it has no host id (shown as the overflow id, 65534)"
-	}
-	return fmt.Sprintf("is host uid %d", id)
 }
 
 func joinIDs(ids []uint32) string {
@@ -104,6 +101,11 @@ func orNone(s string) string {
 func renderCapabilities(w io.Writer, r *Report) {
 	heading(w, "Capabilities", "effective is what the kernel checks; bounding is the most any program here can "+
 		"gain; a non-root process's permitted and effective sets are cleared at execve unless ambient")
+	for _, n := range r.Namespaces {
+		if n.Type == "user" && n.Isolated {
+			fmt.Fprintf(w, "  # in its own user namespace: they act on what that namespace owns, not on the host\n")
+		}
+	}
 	c := r.Capabilities
 	full := len(capNames(c.Full))
 	for _, s := range []struct {
@@ -130,15 +132,13 @@ func compare(s CapSet, c Capabilities) string {
 		return "full: every capability"
 	case s.Mask == c.Default:
 		return "the default container set"
+	case len(s.Beyond) == 0:
+		return fmt.Sprintf("within the default set, %d of its %d", len(s.Names), len(capNames(c.Default)))
+	case len(s.Missing) == 0:
+		return "default + " + strings.Join(trimCap(s.Beyond), " ")
 	}
-	var parts []string
-	if len(s.Beyond) > 0 {
-		parts = append(parts, "default + "+strings.Join(trimCap(s.Beyond), " "))
-	}
-	if len(s.Missing) > 0 {
-		parts = append(parts, "default - "+strings.Join(trimCap(s.Missing), " "))
-	}
-	return strings.Join(parts, "; ")
+	return fmt.Sprintf("default + %s, and %d of the default set's %d", strings.Join(trimCap(s.Beyond), " "),
+		len(s.Names)-len(s.Beyond), len(capNames(c.Default)))
 }
 
 func trimCap(names []string) []string {
@@ -179,12 +179,13 @@ func renderSeccomp(w io.Writer, r *Report) {
 		s.Syscalls, s.Allowed, len(s.Conditional), s.Filtered())
 	for _, a := range []string{"kill_process", "kill_thread", "trap", "errno", "notify", "trace", "log"} {
 		if n := s.Actions[a]; n > 0 {
-			fmt.Fprintf(w, "  %s\t%d: %s\n", a, n, strings.Join(s.Names[a], " "))
+			fmt.Fprintf(w, "  %s\t%d:\n", a, n)
+			wrap(w, s.Names[a])
 		}
 	}
 	if len(s.Conditional) > 0 {
-		fmt.Fprintf(w, "  conditional\t%d (the filter reads the arguments): %s\n",
-			len(s.Conditional), strings.Join(s.Conditional, " "))
+		fmt.Fprintf(w, "  conditional\t%d, decided by their arguments:\n", len(s.Conditional))
+		wrap(w, s.Conditional)
 	}
 }
 
@@ -245,5 +246,20 @@ func renderRlimits(w io.Writer, r *Report) {
 func renderNotes(w io.Writer, r *Report) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
+	}
+}
+
+// wrap writes names in an indented column, lines kept under 100 columns.
+func wrap(w io.Writer, names []string) {
+	line := ""
+	for _, n := range names {
+		if line != "" && len(line)+1+len(n) > 80 {
+			fmt.Fprintf(w, "  \t%s\n", line)
+			line = ""
+		}
+		line = strings.TrimPrefix(line+" "+n, " ")
+	}
+	if line != "" {
+		fmt.Fprintf(w, "  \t%s\n", line)
 	}
 }

@@ -27,8 +27,9 @@ func sampleReport() *Report {
 		Process: Process{HostPid: 818, Pid: 1, NSpid: []int{818, 1}, Command: []string{"sleep", "9"},
 			Hostname: "box"},
 		Identity: Identity{Uid: [4]uint32{1000, 1000, 1000, 1000}, Groups: []uint32{},
-			UidMap: []IDRange{{0, 100000, 65536}}, GidMap: []IDRange{{0, 100000, 65536}},
-			Setgroups: "deny", RootOnHost: 100000, EuidOnHost: 101000},
+			HostUid: [4]uint32{101000, 101000, 101000, 101000},
+			UidMap:  []IDRange{{0, 100000, 65536}}, GidMap: []IDRange{{0, 100000, 65536}},
+			Setgroups: "deny", RootOnHost: 100000},
 		Capabilities: Capabilities{Bounding: NewCapSet(def, def), Effective: NewCapSet(0, def),
 			Permitted: NewCapSet(0, def), Inheritable: NewCapSet(0, def), Ambient: NewCapSet(0, def),
 			Full: FullMask(40), Default: def},
@@ -55,14 +56,14 @@ func TestRender(t *testing.T) {
 		"pid inside  1", "host pid    818", "hostname    box",
 		"uid_map        0 100000 65536  inside 0-65535 is host 100000-165535",
 		"root inside    is host uid 100000",
-		"euid 1000 inside  is host uid 101000",
+		"uid 1000 1000 1000 1000 on the host 101000 101000 101000 101000",
 		"effective    0x0000000000000000  0 of 41  empty",
 		"bounding     0x00000000a80425fb  14 of 41  the default container set",
 		"unless ambient",
 		"no_new_privs  on: setuid bits and file capabilities are inert",
 		"masked        /proc/keys", "read-only     /proc/sys",
 		"3 of the native architecture: 1 allowed, 1 conditional, 1 filtered",
-		"errno        1: mount", "conditional  1 (the filter reads the arguments): clone",
+		"errno 1:\n mount", "conditional 1, decided by their arguments:\n clone",
 		"null  char 1:3", "fd    -> /proc/self/fd",
 	} {
 		if !strings.Contains(out, squash(want)) {
@@ -106,5 +107,27 @@ func TestRenderUnknownSeccomp(t *testing.T) {
 	if out := squash(b.String()); !strings.Contains(out, "filter, 2 filter(s)") || !strings.Contains(out, "EACCES") ||
 		strings.Contains(out, "allowed") {
 		t.Errorf("Render: want the mode, the count and the reason, no counts, got:\n%s", out)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	def := uint64(0xa80425fb)
+	c := Capabilities{Full: FullMask(40), Default: def}
+	tests := []struct {
+		name string
+		mask uint64
+		want string
+	}{
+		{"empty", 0, "empty"},
+		{"full", FullMask(40), "full: every capability"},
+		{"default", def, "the default container set"},
+		{"subset", 0x400, "within the default set, 1 of its 14"},
+		{"superset", def | 1<<21, "default + SYS_ADMIN"},
+		{"neither", 0x400 | 1<<21, "default + SYS_ADMIN, and 1 of the default set's 14"},
+	}
+	for _, tt := range tests {
+		if got := compare(NewCapSet(tt.mask, def), c); got != tt.want {
+			t.Errorf("compare(%s): got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

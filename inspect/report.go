@@ -40,19 +40,23 @@ type Process struct {
 	Hostname string   `json:"hostname"`
 }
 
-// Identity is the process's credentials and what they are on the host.
+// Identity is the process's credentials, inside its user namespace and on
+// the host.
 type Identity struct {
-	Uid       [4]uint32 `json:"uid"` // real, effective, saved, filesystem
-	Gid       [4]uint32 `json:"gid"`
-	Groups    []uint32  `json:"groups"`
+	// Uid and Gid are real, effective, saved and filesystem ids as the
+	// process sees them; Groups its supplementary groups, also inside.
+	Uid    [4]uint32 `json:"uid"`
+	Gid    [4]uint32 `json:"gid"`
+	Groups []uint32  `json:"groups"`
+	// HostUid and HostGid are the same ids as the host sees them.
+	HostUid   [4]uint32 `json:"hostUid"`
+	HostGid   [4]uint32 `json:"hostGid"`
 	UidMap    []IDRange `json:"uidMap"`
 	GidMap    []IDRange `json:"gidMap"`
 	Setgroups string    `json:"setgroups"` // allow or deny
 	// RootOnHost is the host uid that uid 0 of the process's user namespace
 	// is, or -1 when uid 0 is not mapped.
 	RootOnHost int64 `json:"rootOnHost"`
-	// EuidOnHost is the host uid of the effective uid, or -1.
-	EuidOnHost int64 `json:"euidOnHost"`
 }
 
 // IDRange is one line of uid_map or gid_map.

@@ -36,8 +36,9 @@ type inspected struct {
 		Gid        [4]uint32 `json:"gid"`
 		UidMap     []idRange `json:"uidMap"`
 		GidMap     []idRange `json:"gidMap"`
+		HostUid    [4]uint32 `json:"hostUid"`
+		Groups     []uint32  `json:"groups"`
 		RootOnHost int64     `json:"rootOnHost"`
-		EuidOnHost int64     `json:"euidOnHost"`
 	} `json:"identity"`
 	Capabilities struct {
 		Bounding    capSet `json:"bounding"`
@@ -340,7 +341,7 @@ func TestInspectSettings(t *testing.T) {
 	}{
 		{"user 1000, drop-all", []string{"--user", "1000", "--drop-all"}, defaultIsolated,
 			func(t *testing.T, r inspected) {
-				if r.Identity.Uid != [4]uint32{1000, 1000, 1000, 1000} || r.Identity.EuidOnHost != 1000 {
+				if ids := [4]uint32{1000, 1000, 1000, 1000}; r.Identity.Uid != ids || r.Identity.HostUid != ids {
 					t.Errorf("identity: got %+v, want uid 1000, host uid 1000", r.Identity)
 				}
 				c := r.Capabilities
@@ -396,18 +397,30 @@ func TestInspectSettings(t *testing.T) {
 }
 
 // TestInspectUserNamespace: with --userns, root inside is the first
-// subordinate id, and nothing warns of host root.
+// subordinate id, user 1000 shows as 1000 inside and as its mapped id on
+// the host, and nothing warns of host root.
 func TestInspectUserNamespace(t *testing.T) {
 	env(t)
 	uid0 := bcUserNSStart(t, "/etc/subuid")
 	r := bcCopyRootfs(t, filepath.Join(bcDir(t, 0o755), "r"))
-	_, pid := container(t, r, "--userns")
+	_, pid := container(t, r, "--userns", "--user", "1000")
 	got := inspectJSON(t, "", strconv.Itoa(pid))
 	checkNamespaces(t, got, pid, []string{"cgroup", "ipc", "mnt", "net", "pid", "user", "uts"})
 	want := []idRange{{0, uint32(uid0), 65536}}
-	if !slices.Equal(got.Identity.UidMap, want) || got.Identity.RootOnHost != int64(uid0) {
-		t.Errorf("identity: got map %v, root on host %d, want %v and %d",
-			got.Identity.UidMap, got.Identity.RootOnHost, want, uid0)
+	id := got.Identity
+	if !slices.Equal(id.UidMap, want) || id.RootOnHost != int64(uid0) {
+		t.Errorf("identity: got map %v, root on host %d, want %v and %d", id.UidMap, id.RootOnHost, want, uid0)
+	}
+	// The uid the process sees, and the one the host's status shows.
+	status := string(mustReadFile(t, fmt.Sprintf("/proc/%d/status", pid)))
+	hostUid := strings.Join(strings.Fields(statusField(t, status, "Uid")), " ")
+	if id.Uid != [4]uint32{1000, 1000, 1000, 1000} || fmt.Sprint(id.HostUid[:]) != "["+hostUid+"]" ||
+		id.HostUid[0] != uint32(uid0+1000) {
+		t.Errorf("uids: got %v inside, %v on the host, want 1000 and %d (status: %s)", id.Uid, id.HostUid,
+			uid0+1000, hostUid)
+	}
+	if !slices.Equal(id.Groups, []uint32{100}) {
+		t.Errorf("groups: got %v, want [100] (users), as inside", id.Groups)
 	}
 	if len(got.Warnings) != 0 {
 		t.Errorf("warnings: got %q, want none: root is not host root", got.Warnings)
@@ -587,4 +600,13 @@ func TestInspectBugCases(t *testing.T) {
 			}
 		}
 	})
+}
+
+func mustReadFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
