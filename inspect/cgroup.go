@@ -151,3 +151,31 @@ func LimitValue(name string, v2 bool, contents []string) string {
 	}
 	return contents[0]
 }
+
+// FreezerPlan is the file that tells whether the process's cgroup is
+// frozen: freezer.state of the v1 freezer tree, or cgroup.events of the
+// unified tree where no v1 freezer is mounted. "" when there is neither.
+func FreezerPlan(lines []CgroupLine, hostMounts []*mountinfo.Info) (file string, v2 bool) {
+	if dir := v1Dir(lines, hostMounts, "freezer"); dir != "" {
+		return path.Join(dir, "freezer.state"), false
+	}
+	if dir := UnifiedDir(lines, hostMounts); dir != "" {
+		return path.Join(dir, "cgroup.events"), true
+	}
+	return "", false
+}
+
+// IsFrozen reads the contents of the file FreezerPlan named: v1's
+// FROZEN or FREEZING, or v2's "frozen 1" line.
+func IsFrozen(contents string, v2 bool) bool {
+	if !v2 {
+		s := strings.TrimSpace(contents)
+		return s == "FROZEN" || s == "FREEZING"
+	}
+	for _, line := range strings.Split(contents, "\n") {
+		if strings.TrimSpace(line) == "frozen 1" {
+			return true
+		}
+	}
+	return false
+}

@@ -108,3 +108,33 @@ func TestLimitValue(t *testing.T) {
 		})
 	}
 }
+
+func TestFreezer(t *testing.T) {
+	v1 := []*mountinfo.Info{
+		{Mountpoint: "/sys/fs/cgroup/freezer", Root: "/", FSType: "cgroup", VFSOptions: "rw,freezer"},
+		{Mountpoint: "/sys/fs/cgroup/unified", Root: "/", FSType: "cgroup2"},
+	}
+	v2 := []*mountinfo.Info{{Mountpoint: "/sys/fs/cgroup", Root: "/", FSType: "cgroup2"}}
+	lines := ParseCgroup("6:freezer:/s/c\n0::/s/c\n")
+	if f, isV2 := FreezerPlan(lines, v1); f != "/sys/fs/cgroup/freezer/s/c/freezer.state" || isV2 {
+		t.Errorf("FreezerPlan on v1: got %q, %v", f, isV2)
+	}
+	if f, isV2 := FreezerPlan(ParseCgroup("0::/s/c\n"), v2); f != "/sys/fs/cgroup/s/c/cgroup.events" || !isV2 {
+		t.Errorf("FreezerPlan on v2: got %q, %v", f, isV2)
+	}
+	if f, _ := FreezerPlan(lines, nil); f != "" {
+		t.Errorf("FreezerPlan without cgroup mounts: got %q, want none", f)
+	}
+	tests := []struct {
+		contents string
+		v2, want bool
+	}{
+		{"FROZEN\n", false, true}, {"FREEZING\n", false, true}, {"THAWED\n", false, false},
+		{"populated 1\nfrozen 1\n", true, true}, {"populated 1\nfrozen 0\n", true, false},
+	}
+	for _, tt := range tests {
+		if got := IsFrozen(tt.contents, tt.v2); got != tt.want {
+			t.Errorf("IsFrozen(%q, %v): got %v, want %v", tt.contents, tt.v2, got, tt.want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func isReadOnly(options string) bool {
 }
 
 func unique(s []string) []string {
-	var out []string
+	out := []string{}
 	for _, v := range s {
 		if !slices.Contains(out, v) {
 			out = append(out, v)

@@ -231,6 +231,10 @@ func readCgroup(r *Report, proc string, _ Status) error {
 	for _, p := range PlanLimits(lines, hostMounts, v2Controllers) {
 		r.Cgroup.Limits = append(r.Cgroup.Limits, readLimit(p))
 	}
+	if file, v2 := FreezerPlan(lines, hostMounts); file != "" {
+		state, _ := os.ReadFile(file)
+		r.Cgroup.Frozen = IsFrozen(string(state), v2)
+	}
 	return nil
 }
 
@@ -264,6 +268,12 @@ func readSeccomp(r *Report, _ string, st Status) error {
 	r.Seccomp = Seccomp{Mode: [...]string{"disabled", "strict", "filter"}[min(max(st.Seccomp, 0), 2)],
 		Filters: st.SeccompFilters}
 	if st.Seccomp != 2 {
+		return nil
+	}
+	// A frozen process cannot stop for a tracer: do not wait for it.
+	if r.Cgroup.Frozen {
+		r.Seccomp.Unknown = "the process's cgroup is frozen (paused), and a frozen process cannot be " +
+			"stopped to copy its filters; resume it and inspect again"
 		return nil
 	}
 	filters, err := readFilters(r.Pid)

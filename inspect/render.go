@@ -233,6 +233,9 @@ func renderCgroup(w io.Writer, r *Report) {
 	for _, l := range r.Cgroup.Limits {
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", l.Name, l.Value, l.File)
 	}
+	if r.Cgroup.Frozen {
+		fmt.Fprintf(w, "  frozen\tits processes do not run until it is resumed\t\n")
+	}
 }
 
 func renderRlimits(w io.Writer, r *Report) {

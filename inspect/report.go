@@ -143,6 +143,8 @@ type Device struct {
 type Cgroup struct {
 	Lines  []string `json:"lines"` // /proc/PID/cgroup
 	Limits []Limit  `json:"limits"`
+	// Frozen is set while the cgroup is frozen (sandbox pause).
+	Frozen bool `json:"frozen"`
 }
 
 // Limit is one cgroup limit, as the host's cgroup file holds it.

@@ -458,6 +458,38 @@ func TestInspectOCI(t *testing.T) {
 	notStopped(t, pid)
 }
 
+// TestInspectPaused: a frozen process cannot stop for ptrace, so inspect
+// says why the filter counts are missing, at once, and the container runs
+// on when resumed, neither stopped nor traced.
+func TestInspectPaused(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	editConfig(t, dir, func(c map[string]any) {
+		c["linux"].(map[string]any)["seccomp"] = map[string]any{"defaultAction": "SCMP_ACT_ALLOW",
+			"syscalls": []any{map[string]any{"names": []any{"mount", "reboot"}, "action": "SCMP_ACT_ERRNO"}}}
+	})
+	ociOK(t, root, "run", "--detach", "--bundle", dir, "paused")
+	t.Cleanup(func() { oci(t, root, "delete", "--force", "paused") })
+	pid := waitStatus(t, root, "paused", "running").Pid
+	ociOK(t, root, "pause", "paused")
+
+	start := time.Now()
+	r := inspectJSON(t, root, "paused")
+	if took := time.Since(start); took > 500*time.Millisecond {
+		t.Errorf("inspect of a paused container took %v, want no wait for a stop", took)
+	}
+	if r.Seccomp.Mode != "filter" || r.Seccomp.Filters != 1 || !strings.Contains(r.Seccomp.Unknown, "frozen") {
+		t.Errorf("seccomp: got %+v, want filter mode, 1 filter, and why the rest is unknown", r.Seccomp)
+	}
+
+	ociOK(t, root, "resume", "paused")
+	notStopped(t, pid)
+	r = inspectJSON(t, root, "paused")
+	if got := r.Seccomp.Names["errno"]; !slices.Equal(got, []string{"mount", "reboot"}) || r.Seccomp.Unknown != "" {
+		t.Errorf("seccomp after resume: got errno for %v (%s), want mount and reboot", got, r.Seccomp.Unknown)
+	}
+	notStopped(t, pid)
+}
+
 // TestInspectHostProcess: a plain process on the host shares every
 // namespace, runs as host root with the host's capabilities and no filter.
 func TestInspectHostProcess(t *testing.T) {
