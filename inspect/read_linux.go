@@ -244,6 +244,9 @@ func readLimit(p LimitPlan) Limit {
 	var contents []string
 	for _, f := range p.Files {
 		data, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			return Limit{Name: p.Name, File: f, Value: "none: no such file (a root cgroup has none)"}
+		}
 		if err != nil {
 			return Limit{Name: p.Name, File: f, Value: "unread: " + err.Error()}
 		}

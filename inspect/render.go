@@ -117,9 +117,7 @@ func renderCapabilities(w io.Writer, r *Report) {
 	} {
 		fmt.Fprintf(w, "  %s\t%#016x\t%d of %d\t%s\n", s.name, s.set.Mask, len(s.set.Names), full,
 			compare(s.set, c))
-		if len(s.set.Names) > 0 {
-			fmt.Fprintf(w, "  \t%s\n", strings.Join(trimCap(s.set.Names), " "))
-		}
+		wrap(w, trimCap(s.set.Names))
 	}
 }
 
@@ -134,10 +132,15 @@ func compare(s CapSet, c Capabilities) string {
 		return "the default container set"
 	case len(s.Beyond) == 0:
 		return fmt.Sprintf("within the default set, %d of its %d", len(s.Names), len(capNames(c.Default)))
-	case len(s.Missing) == 0:
-		return "default + " + strings.Join(trimCap(s.Beyond), " ")
 	}
-	return fmt.Sprintf("default + %s, and %d of the default set's %d", strings.Join(trimCap(s.Beyond), " "),
+	beyond := strings.Join(trimCap(s.Beyond), " ")
+	if len(s.Beyond) > 4 {
+		beyond = fmt.Sprintf("%d more", len(s.Beyond))
+	}
+	if len(s.Missing) == 0 {
+		return "default + " + beyond
+	}
+	return fmt.Sprintf("default + %s, and %d of the default set's %d", beyond,
 		len(s.Names)-len(s.Beyond), len(capNames(c.Default)))
 }
 

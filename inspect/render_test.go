@@ -124,6 +124,7 @@ func TestCompare(t *testing.T) {
 		{"subset", 0x400, "within the default set, 1 of its 14"},
 		{"superset", def | 1<<21, "default + SYS_ADMIN"},
 		{"neither", 0x400 | 1<<21, "default + SYS_ADMIN, and 1 of the default set's 14"},
+		{"many beyond", FullMask(40) &^ (1 << 24), "default + 26 more"},
 	}
 	for _, tt := range tests {
 		if got := compare(NewCapSet(tt.mask, def), c); got != tt.want {

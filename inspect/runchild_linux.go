@@ -7,13 +7,12 @@ import (
 )
 
 // RunChild returns the container init that a foreground `sandbox run`,
-// process pid, started: pid must run the same binary as the caller, and
-// have exactly one child in another PID or mount namespace than its own.
-// The second result is false otherwise.
+// process pid, started: pid must run the same binary as the caller (the
+// same file, or one at the same path that a rebuild has since replaced),
+// and have exactly one child in another PID or mount namespace than its
+// own. The second result is false otherwise.
 func RunChild(pid int) (int, bool) {
-	self, err1 := os.Stat("/proc/self/exe")
-	exe, err2 := os.Stat("/proc/" + strconv.Itoa(pid) + "/exe")
-	if err1 != nil || err2 != nil || !os.SameFile(self, exe) {
+	if !sameBinary(pid) {
 		return 0, false
 	}
 	var found []int
@@ -55,4 +54,16 @@ func otherNS(a, b int, t string) bool {
 	la, err1 := os.Readlink("/proc/" + strconv.Itoa(a) + "/ns/" + t)
 	lb, err2 := os.Readlink("/proc/" + strconv.Itoa(b) + "/ns/" + t)
 	return err1 == nil && err2 == nil && la != lb
+}
+
+func sameBinary(pid int) bool {
+	exe := "/proc/" + strconv.Itoa(pid) + "/exe"
+	self, err1 := os.Stat("/proc/self/exe")
+	other, err2 := os.Stat(exe)
+	if err1 == nil && err2 == nil && os.SameFile(self, other) {
+		return true
+	}
+	ownPath, err1 := os.Readlink("/proc/self/exe")
+	path, err2 := os.Readlink(exe)
+	return err1 == nil && err2 == nil && strings.TrimSuffix(path, " (deleted)") == ownPath
 }
