@@ -49,7 +49,7 @@ func renderNamespaces(w io.Writer, r *Report) {
 }
 
 func renderProcess(w io.Writer, r *Report) {
-	heading(w, "Process", "the same process has one PID in each PID namespace it is in, the host's first")
+	heading(w, "Process", "a process has a PID in each PID namespace it is in: its own first, then the host's")
 	p := r.Process
 	fmt.Fprintf(w, "  pid inside\t%d\n  host pid\t%d\n  hostname\t%s\n  command\t%s\n",
 		p.Pid, p.HostPid, p.Hostname, strings.Join(p.Command, " "))
