@@ -87,33 +87,49 @@ func awaitStop(pid int) (unix.Signal, error) {
 		case got == pid:
 			return 0, fmt.Errorf("process %d ended while it was read", pid)
 		case time.Now().After(deadline):
-			return 0, fmt.Errorf("process %d did not stop within %v (is its cgroup frozen?)", pid, stopTimeout)
+			return 0, fmt.Errorf("process %d did not stop within %v (is its cgroup frozen?)",
+				pid, stopTimeout)
 		}
 		time.Sleep(200 * time.Microsecond)
 	}
 }
 
-// copyFilters copies each filter of a stopped tracee. The unsafe.Pointer
-// is sound: buf holds room for n instructions, the length the kernel gave
-// for that filter a moment earlier, and lives on this stack for the call.
+// copyFilters copies each filter of a stopped tracee, until the kernel
+// answers ENOENT for an index past the oldest.
 func copyFilters(pid int) ([][]unix.SockFilter, error) {
 	var out [][]unix.SockFilter
 	for i := 0; ; i++ {
-		n, _, errno := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_SECCOMP_GET_FILTER, uintptr(pid), uintptr(i), 0, 0, 0)
-		if errors.Is(errno, unix.ENOENT) {
+		n, err := getFilter(pid, i, nil)
+		if errors.Is(err, unix.ENOENT) {
 			return out, nil
 		}
-		if errno != 0 {
-			return nil, os.NewSyscallError("ptrace seccomp_get_filter", errno)
+		if err != nil {
+			return nil, err
 		}
 		buf := make([]unix.SockFilter, n)
 		if n > 0 {
-			_, _, errno = unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_SECCOMP_GET_FILTER, uintptr(pid), uintptr(i),
-				uintptr(unsafe.Pointer(&buf[0])), 0, 0)
-			if errno != 0 {
-				return nil, os.NewSyscallError("ptrace seccomp_get_filter", errno)
+			if _, err := getFilter(pid, i, buf); err != nil {
+				return nil, err
 			}
 		}
 		out = append(out, buf)
 	}
+}
+
+// getFilter is PTRACE_SECCOMP_GET_FILTER for filter i: its length in
+// instructions, copied into buf unless buf is nil. The unsafe.Pointer is
+// sound: buf has room for the length the kernel gave for that filter a
+// moment earlier, on a tracee that stays stopped, and lives until the call
+// returns.
+func getFilter(pid, i int, buf []unix.SockFilter) (int, error) {
+	var p unsafe.Pointer
+	if buf != nil {
+		p = unsafe.Pointer(&buf[0])
+	}
+	n, _, errno := unix.Syscall6(unix.SYS_PTRACE, unix.PTRACE_SECCOMP_GET_FILTER,
+		uintptr(pid), uintptr(i), uintptr(p), 0, 0)
+	if errno != 0 {
+		return 0, os.NewSyscallError("ptrace seccomp_get_filter", errno)
+	}
+	return int(n), nil
 }

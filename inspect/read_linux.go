@@ -34,7 +34,8 @@ var nsTypes = []string{"pid", "net", "mnt", "uts", "ipc", "user", "cgroup", "tim
 func Read(pid int) (*Report, error) {
 	proc := filepath.Join("/proc", strconv.Itoa(pid))
 	text, err := os.ReadFile(filepath.Join(proc, "status"))
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH) || (err == nil && zombie(string(text))) {
+	gone := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
+	if gone || (err == nil && zombie(string(text))) {
 		return nil, fmt.Errorf("inspect: process %d: %w", pid, ErrNoProcess)
 	}
 	if err != nil {
@@ -53,7 +54,12 @@ func Read(pid int) (*Report, error) {
 	for _, step := range steps {
 		if err := step(r, proc, st); err != nil {
 			if _, serr := os.Stat(proc); serr != nil {
-				return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)", pid, ErrNoProcess)
+				return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)",
+					pid, ErrNoProcess)
+			}
+			if errors.Is(err, fs.ErrPermission) {
+				return nil, fmt.Errorf("inspect: process %d: %w "+
+					"(another user's process can only be inspected by root)", pid, err)
 			}
 			return nil, fmt.Errorf("inspect: process %d: %w", pid, err)
 		}
@@ -100,7 +106,8 @@ func readNamespaces(r *Report, proc string, _ Status) error {
 		if err != nil {
 			return err
 		}
-		r.Namespaces = append(r.Namespaces, Namespace{Type: t, Inode: own, Host: host, Isolated: own != host})
+		n := Namespace{Type: t, Inode: own, Host: host, Isolated: own != host}
+		r.Namespaces = append(r.Namespaces, n)
 	}
 	return nil
 }

@@ -49,14 +49,16 @@ func renderNamespaces(w io.Writer, r *Report) {
 }
 
 func renderProcess(w io.Writer, r *Report) {
-	heading(w, "Process", "a process has a PID in each PID namespace it is in: its own first, then the host's")
+	heading(w, "Process",
+		"a process has a PID in each PID namespace it is in: its own first, then the host's")
 	p := r.Process
 	fmt.Fprintf(w, "  pid inside\t%d\n  host pid\t%d\n  hostname\t%s\n  command\t%s\n",
 		p.Pid, p.HostPid, p.Hostname, strings.Join(p.Command, " "))
 }
 
 func renderIdentity(w io.Writer, r *Report) {
-	heading(w, "Identity", "a map line reads INSIDE OUTSIDE COUNT: COUNT ids from INSIDE are host ids from OUTSIDE")
+	heading(w, "Identity",
+		"a map line reads INSIDE OUTSIDE COUNT: COUNT ids from INSIDE are host ids from OUTSIDE")
 	id := r.Identity
 	fmt.Fprintf(w, "  uid\t%s\ton the host %s\t(real effective saved filesystem)\n",
 		joinIDs(id.Uid[:]), joinIDs(id.HostUid[:]))
@@ -67,7 +69,8 @@ func renderIdentity(w io.Writer, r *Report) {
 		r    []IDRange
 	}{{"uid_map", id.UidMap}, {"gid_map", id.GidMap}} {
 		for _, l := range m.r {
-			fmt.Fprintf(w, "  %s\t%d %d %d\tinside %s\t\n", m.name, l.Inside, l.Outside, l.Size, rangeText(l))
+			fmt.Fprintf(w, "  %s\t%d %d %d\tinside %s\t\n",
+				m.name, l.Inside, l.Outside, l.Size, rangeText(l))
 		}
 	}
 	fmt.Fprintf(w, "  setgroups\t%s\t\t\n", id.Setgroups)
@@ -103,7 +106,8 @@ func renderCapabilities(w io.Writer, r *Report) {
 		"gain; a non-root process's permitted and effective sets are cleared at execve unless ambient")
 	for _, n := range r.Namespaces {
 		if n.Type == "user" && n.Isolated {
-			fmt.Fprintf(w, "  # in its own user namespace: they act on what that namespace owns, not on the host\n")
+			fmt.Fprintf(w, "  # %s\n",
+				"in its own user namespace: they act on what that namespace owns, not on the host")
 		}
 	}
 	c := r.Capabilities
@@ -161,7 +165,11 @@ func renderHardening(w io.Writer, r *Report) {
 		nnp = "on: setuid bits and file capabilities are inert, execve never adds privilege"
 	}
 	fmt.Fprintf(w, "  no_new_privs\t%s\n", nnp)
-	fmt.Fprintf(w, "  rootfs\t%s\n", map[bool]string{true: "read-only", false: "writable"}[h.ReadOnlyRootfs])
+	rootfs := "writable"
+	if h.ReadOnlyRootfs {
+		rootfs = "read-only"
+	}
+	fmt.Fprintf(w, "  rootfs\t%s\n", rootfs)
 	fmt.Fprintf(w, "  masked\t%s\n", orNone(strings.Join(h.MaskedPaths, " ")))
 	fmt.Fprintf(w, "  read-only\t%s\n", orNone(strings.Join(h.ReadOnlyPaths, " ")))
 }
@@ -215,7 +223,8 @@ func renderMounts(w io.Writer, r *Report) {
 }
 
 func renderDevices(w io.Writer, r *Report) {
-	heading(w, "/dev", "device nodes the process can open, subject to the devices cgroup; symlinks are not followed")
+	heading(w, "/dev",
+		"device nodes the process can open, subject to the devices cgroup; symlinks are not followed")
 	for _, d := range r.Devices {
 		switch d.Type {
 		case "char", "block":

@@ -22,7 +22,8 @@ var nativeArch = map[string]uint32{
 // fills the counts of s. The strictest answer of all filters wins. A call
 // any filter decided by looking at its arguments is conditional rather
 // than counted under an action.
-func CountFilters(s *Seccomp, filters [][]unix.SockFilter, syscalls map[int32]string, arch uint32) error {
+func CountFilters(s *Seccomp, filters [][]unix.SockFilter, syscalls map[int32]string,
+	arch uint32) error {
 	s.Actions, s.Names = map[string]int{}, map[string][]string{}
 	s.Conditional = []string{}
 	for nr, name := range syscalls {

@@ -22,7 +22,8 @@ foreground 'sandbox run' stands for the container it started.`,
 		ArgsUsage:    "ID|PID",
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text", Usage: "`text` or json"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text",
+				Usage: "`text` or json"},
 		},
 		Action: inspectAction,
 	}
@@ -30,7 +31,8 @@ foreground 'sandbox run' stands for the container it started.`,
 
 func inspectAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usageError{fmt.Errorf("inspect needs exactly one container id or PID, got %d arguments", c.NArg())}
+		return usageError{fmt.Errorf("inspect needs exactly one container id or PID, got %d arguments",
+			c.NArg())}
 	}
 	format := c.String("format")
 	if format != "text" && format != "json" {
@@ -72,7 +74,8 @@ func inspectTarget(c *cli.Context, arg string) (pid int, note string, err error)
 		return 0, "", err
 	}
 	if child, ok := inspect.RunChild(pid); ok {
-		return child, fmt.Sprintf("pid %d is a foreground `sandbox run`: showing its container, pid %d", pid, child), nil
+		note := fmt.Sprintf("pid %d is a foreground `sandbox run`: showing its container, pid %d", pid, child)
+		return child, note, nil
 	}
 	return pid, "", nil
 }
