@@ -2,9 +2,8 @@ package inspect
 
 import (
 	"strconv"
-	"strings"
 
-	"github.com/moby/sys/capability"
+	"sandbox/caps"
 )
 
 // NewCapSet decodes a capability mask into names and compares it with
@@ -20,22 +19,18 @@ func NewCapSet(mask, def uint64) CapSet {
 }
 
 func capNames(mask uint64) []string {
+	known := caps.All()
 	names := []string{}
 	for bit := 0; bit < 64; bit++ {
-		if mask&(1<<bit) != 0 {
-			names = append(names, capName(capability.Cap(bit)))
+		switch {
+		case mask&(1<<bit) == 0:
+		case bit < len(known):
+			names = append(names, known[bit])
+		default:
+			names = append(names, "CAP_"+strconv.Itoa(bit))
 		}
 	}
 	return names
-}
-
-func capName(c capability.Cap) string {
-	for _, k := range capability.ListKnown() {
-		if k == c {
-			return "CAP_" + strings.ToUpper(c.String())
-		}
-	}
-	return "CAP_" + strconv.Itoa(int(c))
 }
 
 // FullMask is the mask of every capability up to last, cap_last_cap.

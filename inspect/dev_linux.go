@@ -59,6 +59,7 @@ func device(dir string, info fs.FileInfo) Device {
 // rootProbe answers Probe's questions through /proc/PID/root.
 type rootProbe string
 
+// IsNullDevice lstats the path in the process's view.
 func (r rootProbe) IsNullDevice(point string) bool {
 	var st unix.Stat_t
 	if unix.Lstat(string(r)+point, &st) != nil {
@@ -67,6 +68,7 @@ func (r rootProbe) IsNullDevice(point string) bool {
 	return st.Mode&unix.S_IFMT == unix.S_IFCHR && unix.Major(st.Rdev) == 1 && unix.Minor(st.Rdev) == 3
 }
 
+// IsEmptyDir lists the path in the process's view.
 func (r rootProbe) IsEmptyDir(point string) bool {
 	entries, err := os.ReadDir(string(r) + point)
 	return err == nil && len(entries) == 0

@@ -52,7 +52,7 @@ func TestRender(t *testing.T) {
 	}
 	out := squash(b.String())
 	for _, want := range []string{
-		"isolated", "shared",
+		"type process host (pid 1)", "pid 4026532177 4026531836 isolated", "user 4026531837 4026531837 shared",
 		"pid inside  1", "host pid    818", "hostname    box",
 		"uid_map        0 100000 65536  inside 0-65535 is host 100000-165535",
 		"root inside    is host uid 100000",
