@@ -14,6 +14,7 @@ import (
 
 	"sandbox/caps"
 	"sandbox/seccomp"
+	"sandbox/state"
 )
 
 // ErrNoProcess is returned by Read for a PID with no live process: none
@@ -46,17 +47,25 @@ func Read(pid int) (*Report, error) {
 		return nil, fmt.Errorf("inspect: %s: %w", proc, err)
 	}
 
+	// The start time tells the process from a later one that reuses its
+	// PID while it is read: the report must be of one process.
+	start, _ := state.StartTime(pid)
+	alive := func() bool {
+		now, ok := state.StartTime(pid)
+		return ok && now == start
+	}
 	r := &Report{Pid: pid}
 	steps := []func(*Report, string, Status) error{
 		readNamespaces, readProcess, readIdentity, readCapabilities,
 		readMounts, readCgroup, readRlimits, readSeccomp,
 	}
 	for _, step := range steps {
-		if err := step(r, proc, st); err != nil {
-			if _, serr := os.Stat(proc); serr != nil {
-				return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)",
-					pid, ErrNoProcess)
-			}
+		err := step(r, proc, st)
+		if !alive() {
+			return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)",
+				pid, ErrNoProcess)
+		}
+		if err != nil {
 			if errors.Is(err, fs.ErrPermission) {
 				return nil, fmt.Errorf("inspect: process %d: %w "+
 					"(another user's process can only be inspected by root)", pid, err)
