@@ -12,7 +12,28 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
+
+// As INSPECT_PROBE="name=nr ...", the test binary makes each system call
+// with every argument zero and prints the kernel's answer, "name: ok" or
+// "name: ERRNO": what inspect's reading of a filter must predict.
+func init() {
+	if os.Getenv("INSPECT_PROBE") == "" {
+		return
+	}
+	for _, call := range strings.Fields(os.Getenv("INSPECT_PROBE")) {
+		name, nr, _ := strings.Cut(call, "=")
+		n, _ := strconv.Atoi(nr)
+		if _, _, errno := unix.RawSyscall6(uintptr(n), 0, 0, 0, 0, 0, 0); errno != 0 {
+			fmt.Printf("%s: %s\n", name, unix.ErrnoName(errno))
+		} else {
+			fmt.Printf("%s: ok\n", name)
+		}
+	}
+	os.Exit(0)
+}
 
 // inspected is the part of `sandbox inspect --format json` the tests
 // check, spelled with the json names scripts rely on.
@@ -488,6 +509,54 @@ func TestInspectPaused(t *testing.T) {
 		t.Errorf("seccomp after resume: got errno for %v (%s), want mount and reboot", got, r.Seccomp.Unknown)
 	}
 	notStopped(t, pid)
+}
+
+// TestInspectSeccompAgainstKernel: what inspect reads from a filter is
+// what the kernel does. Each call it counts as refused fails with the
+// profile's errno when made, and calls it counts as allowed go through.
+// The calls are ones that are harmless with zero arguments.
+func TestInspectSeccompAgainstKernel(t *testing.T) {
+	env(t)
+	r := seccompRootfs(t)
+	p := writeProfile(t, `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["getppid", "kcmp", "pidfd_getfd", "setns", "unshare"], "action": "SCMP_ACT_ERRNO",
+		 "errnoRet": 123},
+		{"names": ["getpgid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 123,
+		 "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_NE"}]}]}`)
+	numbers := map[string]uintptr{
+		"getppid": unix.SYS_GETPPID, "kcmp": unix.SYS_KCMP, "pidfd_getfd": unix.SYS_PIDFD_GETFD,
+		"setns": unix.SYS_SETNS, "unshare": unix.SYS_UNSHARE,
+		"getpid": unix.SYS_GETPID, "getuid": unix.SYS_GETUID, "gettid": unix.SYS_GETTID,
+		"sched_yield": unix.SYS_SCHED_YIELD, "getpgid": unix.SYS_GETPGID,
+	}
+
+	_, pid := container(t, r, "--seccomp", p)
+	got := inspectJSON(t, "", strconv.Itoa(pid)).Seccomp
+	refused := got.Names["errno"]
+	if want := []string{"getppid", "kcmp", "pidfd_getfd", "setns", "unshare"}; !slices.Equal(refused, want) ||
+		!slices.Equal(got.Conditional, []string{"getpgid"}) || got.Allowed != got.Syscalls-6 {
+		t.Fatalf("inspect: got errno for %v, conditional %v, %d of %d allowed, want %v, [getpgid], all others",
+			refused, got.Conditional, got.Allowed, got.Syscalls, want)
+	}
+
+	var calls []string
+	for name, nr := range numbers {
+		calls = append(calls, fmt.Sprintf("%s=%d", name, nr))
+	}
+	out := runOK(t, "run", "--seccomp", p, "-e", "INSPECT_PROBE="+strings.Join(calls, " "), r, "/probe")
+	answers := bcKV(strings.ReplaceAll(out, ": ", "="))
+	for name := range numbers {
+		// errno 123 is ENOMEDIUM; an allowed call may fail for its own
+		// reasons, but never with the filter's errno.
+		switch got, filtered := answers[name], slices.Contains(refused, name); {
+		case got == "":
+			t.Errorf("%s: no answer from the probe:\n%s", name, out)
+		case filtered && got != "ENOMEDIUM":
+			t.Errorf("%s made in the container: got %s, want ENOMEDIUM as inspect predicts", name, got)
+		case !filtered && got == "ENOMEDIUM":
+			t.Errorf("%s made in the container: got the filter's ENOMEDIUM, inspect counts it allowed", name)
+		}
+	}
 }
 
 // TestInspectHostProcess: a plain process on the host shares every
