@@ -59,20 +59,29 @@ func inspectAction(c *cli.Context) error {
 	return inspect.Render(os.Stdout, r)
 }
 
-// inspectTarget finds the process to inspect: a container's init, or a
-// host PID; a foreground `sandbox run` stands for its container.
+// inspectTarget finds the process to inspect, trying in turn:
+//  1. a container of the store (--root): its init, or why it has none;
+//  2. a host PID;
+//  3. for the PID of a foreground `sandbox run`, the container it started.
 func inspectTarget(c *cli.Context, arg string) (pid int, note string, err error) {
-	pid, err = container.InitPid(store(c), arg)
-	if err == nil || !errors.Is(err, state.ErrNotExist) && state.ValidateID(arg) == nil {
-		return pid, "", err
-	}
-	pid, perr := strconv.Atoi(arg)
-	if perr != nil || pid <= 0 {
-		if state.ValidateID(arg) != nil {
-			return 0, "", fmt.Errorf("inspect %q: neither a container id nor a PID", arg)
+	var notFound error
+	if state.ValidateID(arg) == nil {
+		pid, err := container.InitPid(store(c), arg)
+		if !errors.Is(err, state.ErrNotExist) {
+			return pid, "", err
 		}
-		return 0, "", err
+		notFound = err
 	}
+
+	pid, perr := strconv.Atoi(arg)
+	switch {
+	case perr == nil && pid > 0:
+	case notFound != nil:
+		return 0, "", notFound
+	default:
+		return 0, "", fmt.Errorf("inspect %q: neither a container id nor a PID", arg)
+	}
+
 	if child, ok := inspect.RunChild(pid); ok {
 		note := fmt.Sprintf("pid %d is a foreground `sandbox run`: showing its container, pid %d", pid, child)
 		return child, note, nil
