@@ -61,3 +61,17 @@ func Pids(store *state.Store, id string) ([]int, error) {
 	sort.Ints(pids)
 	return pids, nil
 }
+
+// InitPid returns the host PID of container id's init, for a container
+// created or running. A stopped container has none.
+func InitPid(store *state.Store, id string) (int, error) {
+	c, err := store.Load(id)
+	if err != nil {
+		return 0, err
+	}
+	if !c.Alive() {
+		return 0, fmt.Errorf("container %s is stopped: its init (pid %d) has exited; "+
+			"`sandbox delete %s` removes its record", id, c.Pid, id)
+	}
+	return c.Pid, nil
+}

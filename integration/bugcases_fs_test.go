@@ -283,7 +283,7 @@ func TestB17ProcSysMasking(t *testing.T) {
 		}
 	})
 
-	// inspect listing the masked and read-only paths is in the #3 list at the top.
+	// inspect listing the masked and read-only paths: TestInspectBugCases.
 }
 
 // bcSysrqLogLines counts the kernel log's sysrq lines, or returns -1 where

@@ -206,7 +206,7 @@ func TestB12UserNamespaceMapping(t *testing.T) {
 		bcAbsent(t, filepath.Join(r, "tmp/ran"), "the workload must not start")
 	})
 
-	// inspect printing both sides of the mapping is in the #3 list at the top.
+	// inspect printing both sides of the mapping: TestInspectBugCases.
 }
 
 // --- B13 -------------------------------------------------------------------
@@ -316,7 +316,7 @@ func TestB23NoNewPrivs(t *testing.T) {
 		}
 	})
 
-	// inspect reporting no_new_privs is in the #3 list at the top.
+	// inspect reporting no_new_privs: TestInspectBugCases.
 }
 
 // --- B24 -------------------------------------------------------------------

@@ -14,8 +14,11 @@ package integration
 // in oci_test.go. B20's cgroups: a killed run's cgroup goes with the next
 // run (cgroups.Sweep), which TestB20KilledRuntime checks.
 //
-// TODO(#5): inspect prints the id maps (B12), the masked and read-only
-// paths (B17), and that no_new_privs is on (B23).
+// What the cases ask `sandbox inspect` to show is checked in
+// inspect_test.go (TestInspectBugCases): both sides of the id maps (B12),
+// the masked and read-only paths (B17), no_new_privs and the inert setuid
+// bits and file capabilities (B23), and a non-root process's empty
+// permitted and effective sets (B07).
 
 import (
 	"bufio"

@@ -58,7 +58,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			runCommand(), createCommand(), startCommand(), execCommand(), stateCommand(), killCommand(),
 			deleteCommand(), listCommand(), psCommand(), featuresCommand(), specCommand(),
-			pauseCommand(), resumeCommand(), updateCommand(),
+			pauseCommand(), resumeCommand(), updateCommand(), inspectCommand(),
 		},
 	}
 	// cli gives each command a "help" subcommand, alias "h", which would

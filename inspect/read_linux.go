@@ -1,0 +1,311 @@
+package inspect
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/moby/sys/mountinfo"
+
+	"sandbox/caps"
+	"sandbox/seccomp"
+	"sandbox/state"
+)
+
+// ErrNoProcess is returned by Read for a PID with no live process: none
+// was ever there, it has exited, or it is a zombie.
+var ErrNoProcess = errors.New("no such process")
+
+// nsTypes are the namespaces reported, in the order a learner reads them.
+var nsTypes = []string{"pid", "net", "mnt", "uts", "ipc", "user", "cgroup", "time"}
+
+// Read measures process pid.
+//
+// Preconditions: run as root of the host (the initial user and PID
+// namespaces): reading another process's namespaces, its root and its
+// seccomp filters needs CAP_SYS_ADMIN and CAP_SYS_PTRACE there. A
+// measurement that fails for a reason of the host (no time namespaces, a
+// filter the kernel will not hand out) is reported in Notes, not as an
+// error.
+func Read(pid int) (*Report, error) {
+	proc := filepath.Join("/proc", strconv.Itoa(pid))
+	text, err := os.ReadFile(filepath.Join(proc, "status"))
+	gone := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
+	if gone || (err == nil && zombie(string(text))) {
+		return nil, fmt.Errorf("inspect: process %d: %w", pid, ErrNoProcess)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	st, err := ParseStatus(string(text))
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %s: %w", proc, err)
+	}
+
+	// The start time tells the process from a later one that reuses its
+	// PID while it is read: the report must be of one process.
+	start, _ := state.StartTime(pid)
+	alive := func() bool {
+		now, ok := state.StartTime(pid)
+		return ok && now == start
+	}
+	r := &Report{Pid: pid}
+	steps := []func(*Report, string, Status) error{
+		readNamespaces, readProcess, readIdentity, readCapabilities,
+		readMounts, readCgroup, readRlimits, readSeccomp,
+	}
+	for _, step := range steps {
+		err := step(r, proc, st)
+		if !alive() {
+			return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)",
+				pid, ErrNoProcess)
+		}
+		if err != nil {
+			if errors.Is(err, fs.ErrPermission) {
+				return nil, fmt.Errorf("inspect: process %d: %w "+
+					"(another user's process can only be inspected by root)", pid, err)
+			}
+			return nil, fmt.Errorf("inspect: process %d: %w", pid, err)
+		}
+	}
+	r.Hardening.NoNewPrivs = st.NoNewPrivs
+	r.Warnings = warnings(r)
+	return r, nil
+}
+
+// zombie reports whether status text is that of a zombie, whose
+// namespaces and root the kernel has already let go.
+func zombie(status string) bool {
+	for _, line := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(line, "State:"); ok {
+			v = strings.TrimSpace(v)
+			return strings.HasPrefix(v, "Z") || strings.HasPrefix(v, "X")
+		}
+	}
+	return false
+}
+
+// readNamespaces compares each namespace with PID 1's. Where PID 1's
+// cannot be read (it holds a capability the caller lacks, as the init of
+// some virtual machines does, and ptrace access rules then refuse), the
+// caller's own namespaces, those of a command run on the host, stand in,
+// and a note says so.
+func readNamespaces(r *Report, proc string, _ Status) error {
+	r.HostReference = "/proc/1/ns"
+	if _, err := os.Readlink("/proc/1/ns/pid"); errors.Is(err, fs.ErrPermission) {
+		r.HostReference = "/proc/self/ns"
+		r.Notes = append(r.Notes, "PID 1's namespaces are unreadable here (permission denied): "+
+			"the host's side is this sandbox command's own namespaces")
+	}
+	for _, t := range nsTypes {
+		own, err := nsInode(filepath.Join(proc, "ns", t))
+		if errors.Is(err, fs.ErrNotExist) && t == "time" {
+			r.Notes = append(r.Notes, "this kernel has no time namespaces (Linux 5.6 and later)")
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		host, err := nsInode(filepath.Join(r.HostReference, t))
+		if err != nil {
+			return err
+		}
+		n := Namespace{Type: t, Inode: own, Host: host, Isolated: own != host}
+		r.Namespaces = append(r.Namespaces, n)
+	}
+	return nil
+}
+
+// nsInode reads the inode number of a namespace link, "type:[inode]".
+func nsInode(link string) (uint64, error) {
+	target, err := os.Readlink(link)
+	if err != nil {
+		return 0, err
+	}
+	_, num, _ := strings.Cut(target, "[")
+	n, err := strconv.ParseUint(strings.TrimSuffix(num, "]"), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s: link %q: %w", link, target, err)
+	}
+	return n, nil
+}
+
+func readProcess(r *Report, proc string, st Status) error {
+	cmdline, err := os.ReadFile(filepath.Join(proc, "cmdline"))
+	if err != nil {
+		return err
+	}
+	r.Process = Process{HostPid: r.Pid, NSpid: st.NSpid, Pid: st.NSpid[len(st.NSpid)-1],
+		Command: strings.Split(strings.TrimSuffix(string(cmdline), "\x00"), "\x00")}
+	name, err := hostname(r.Pid)
+	if err != nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("hostname not read: %v", err))
+	}
+	r.Process.Hostname = name
+	return nil
+}
+
+// readIdentity reads the ids. /proc/PID/status shows them as the reader's
+// user namespace sees them, the host's here; the maps turn them back into
+// the ids the process sees (user_namespaces(7)).
+func readIdentity(r *Report, proc string, st Status) error {
+	id := Identity{HostUid: st.Uid, HostGid: st.Gid}
+	var err error
+	if id.UidMap, err = readIDMap(filepath.Join(proc, "uid_map")); err != nil {
+		return err
+	}
+	if id.GidMap, err = readIDMap(filepath.Join(proc, "gid_map")); err != nil {
+		return err
+	}
+	setgroups, err := os.ReadFile(filepath.Join(proc, "setgroups"))
+	if err != nil {
+		return err
+	}
+	id.Setgroups = strings.TrimSpace(string(setgroups))
+	copy(id.Uid[:], insideIDs(id.UidMap, st.Uid[:]))
+	copy(id.Gid[:], insideIDs(id.GidMap, st.Gid[:]))
+	id.Groups = insideIDs(id.GidMap, st.Groups)
+	id.RootOnHost = HostID(id.UidMap, 0)
+	r.Identity = id
+	return nil
+}
+
+func readIDMap(path string) ([]IDRange, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := ParseIDMap(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+func readCapabilities(r *Report, _ string, st Status) error {
+	data, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
+	if err != nil {
+		return err
+	}
+	last, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil {
+		return fmt.Errorf("cap_last_cap: %w", err)
+	}
+	def, err := caps.Mask(caps.Default)
+	if err != nil {
+		return err
+	}
+	r.Capabilities = Capabilities{
+		Bounding: NewCapSet(st.CapBnd, def), Effective: NewCapSet(st.CapEff, def),
+		Permitted: NewCapSet(st.CapPrm, def), Inheritable: NewCapSet(st.CapInh, def),
+		Ambient: NewCapSet(st.CapAmb, def), Full: FullMask(last), Default: def,
+	}
+	return nil
+}
+
+func readMounts(r *Report, proc string, _ Status) error {
+	f, err := os.Open(filepath.Join(proc, "mountinfo"))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	infos, err := mountinfo.GetMountsFromReader(f, nil)
+	if err != nil {
+		return fmt.Errorf("%s/mountinfo: %w", proc, err)
+	}
+	r.Mounts = Mounts(infos)
+	r.Hardening.ReadOnlyRootfs = RootReadOnly(infos)
+	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe(proc+"/root"))
+	if r.Devices, err = devices(r.Pid); err != nil {
+		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))
+	}
+	return nil
+}
+
+func readCgroup(r *Report, proc string, _ Status) error {
+	data, err := os.ReadFile(filepath.Join(proc, "cgroup"))
+	if err != nil {
+		return err
+	}
+	lines := ParseCgroup(string(data))
+	r.Cgroup.Lines = strings.Split(strings.TrimSpace(string(data)), "\n")
+	hostMounts, err := mountinfo.GetMounts(mountinfo.FSTypeFilter("cgroup", "cgroup2"))
+	if err != nil {
+		return fmt.Errorf("read the host's cgroup mounts: %w", err)
+	}
+	var v2Controllers []string
+	if dir := UnifiedDir(lines, hostMounts); dir != "" {
+		c, _ := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))
+		v2Controllers = strings.Fields(string(c))
+	}
+	r.Cgroup.Limits = []Limit{}
+	for _, p := range PlanLimits(lines, hostMounts, v2Controllers) {
+		r.Cgroup.Limits = append(r.Cgroup.Limits, readLimit(p))
+	}
+	if file, v2 := FreezerPlan(lines, hostMounts); file != "" {
+		state, _ := os.ReadFile(file)
+		r.Cgroup.Frozen = IsFrozen(string(state), v2)
+	}
+	return nil
+}
+
+// readLimit reads the files of one limit. A file the cgroup lacks (the
+// root cgroup has no memory.max) gives the error as its value.
+func readLimit(p LimitPlan) Limit {
+	var contents []string
+	for _, f := range p.Files {
+		data, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			return Limit{Name: p.Name, File: f, Value: "none: no such file (a root cgroup has none)"}
+		}
+		if err != nil {
+			return Limit{Name: p.Name, File: f, Value: "unread: " + err.Error()}
+		}
+		contents = append(contents, string(data))
+	}
+	return Limit{Name: p.Name, File: strings.Join(p.Files, " "), Value: LimitValue(p.Name, p.V2, contents)}
+}
+
+func readRlimits(r *Report, proc string, _ Status) error {
+	data, err := os.ReadFile(filepath.Join(proc, "limits"))
+	if err != nil {
+		return err
+	}
+	r.Rlimits, err = ParseLimits(string(data))
+	return err
+}
+
+// readSeccomp counts what the filters of a process in filter mode do. The
+// process is stopped for as long as its filters take to copy, about a
+// millisecond; counting runs after it is let go.
+func readSeccomp(r *Report, _ string, st Status) error {
+	r.Seccomp = Seccomp{Mode: [...]string{"disabled", "strict", "filter"}[min(max(st.Seccomp, 0), 2)],
+		Filters: st.SeccompFilters}
+	if st.Seccomp != 2 {
+		return nil
+	}
+	// A frozen process cannot stop for a tracer: do not wait for it.
+	if r.Cgroup.Frozen {
+		r.Seccomp.Unknown = "the process's cgroup is frozen (paused), and a frozen process cannot be " +
+			"stopped to copy its filters; resume it and inspect again"
+		return nil
+	}
+	filters, err := readFilters(r.Pid)
+	if err != nil {
+		r.Seccomp.Unknown = fmt.Sprintf("the filters could not be copied (%v); "+
+			"only the mode and the number of filters are known", err)
+		return nil
+	}
+	r.Seccomp.Filters = len(filters)
+	names, err := seccomp.NativeSyscalls()
+	if err != nil {
+		r.Seccomp.Unknown = err.Error()
+		return nil
+	}
+	return CountFilters(&r.Seccomp, filters, names, nativeArch)
+}

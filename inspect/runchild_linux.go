@@ -1,0 +1,69 @@
+package inspect
+
+import (
+	"os"
+	"strconv"
+	"strings"
+)
+
+// RunChild returns the container init that a foreground `sandbox run`,
+// process pid, started: pid must run the same binary as the caller (the
+// same file, or one at the same path that a rebuild has since replaced),
+// and have exactly one child in another PID or mount namespace than its
+// own. The second result is false otherwise.
+func RunChild(pid int) (int, bool) {
+	if !sameBinary(pid) {
+		return 0, false
+	}
+	var found []int
+	for _, c := range children(pid) {
+		if otherNS(pid, c, "pid") || otherNS(pid, c, "mnt") {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		return 0, false
+	}
+	return found[0], true
+}
+
+// children lists the processes whose parent is pid, from /proc/PID/stat.
+func children(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		c, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The command, field 2, is in parentheses and may hold anything.
+		s := string(stat)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func otherNS(a, b int, t string) bool {
+	la, err1 := os.Readlink("/proc/" + strconv.Itoa(a) + "/ns/" + t)
+	lb, err2 := os.Readlink("/proc/" + strconv.Itoa(b) + "/ns/" + t)
+	return err1 == nil && err2 == nil && la != lb
+}
+
+func sameBinary(pid int) bool {
+	exe := "/proc/" + strconv.Itoa(pid) + "/exe"
+	self, err1 := os.Stat("/proc/self/exe")
+	other, err2 := os.Stat(exe)
+	if err1 == nil && err2 == nil && os.SameFile(self, other) {
+		return true
+	}
+	ownPath, err1 := os.Readlink("/proc/self/exe")
+	path, err2 := os.Readlink(exe)
+	return err1 == nil && err2 == nil && strings.TrimSuffix(path, " (deleted)") == ownPath
+}
