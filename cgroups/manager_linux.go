@@ -258,14 +258,23 @@ func (m *Manager) killAll() error {
 	return m.awaitEmpty()
 }
 
+// killWait bounds the wait for killed processes to leave their cgroup. A
+// killed multi-threaded process stays listed (as its zombie leader) until
+// its last thread is gone, and on a loaded host the kernel's teardown of a
+// container's last process (its namespaces, an RCU grace period each) has
+// been seen to take over 10 s: 2 cores, 12 busy loops, 50 containers
+// deleted at once.
+const killWait = 30 * time.Second
+
 func (m *Manager) awaitEmpty() error {
-	for deadline := time.Now().Add(10 * time.Second); ; {
+	for deadline := time.Now().Add(killWait); ; {
 		pids, err := m.m.GetAllPids()
 		if err != nil || len(pids) == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("cgroups: %s: processes %v still alive 10s after SIGKILL", m.path, pids)
+			return fmt.Errorf("cgroups: %s: processes %v still exiting %v after SIGKILL: "+
+				"the kernel has not finished tearing them down; try again", m.path, pids, killWait)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

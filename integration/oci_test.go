@@ -337,9 +337,19 @@ func TestConcurrentCreateDelete(t *testing.T) {
 			bin, _ := env(t)
 			for _, args := range [][]string{{"create", "--bundle", dir, id}, {"delete", "--force", id}} {
 				cmd := exec.Command(bin, append([]string{"--root", root}, args...)...)
-				if err := cmd.Run(); err != nil { // no stdio: the container keeps none open
-					errs <- fmt.Sprintf("%s %s: %v", args[0], id, err)
+				// Standard error to a file, not a pipe: the container keeps no
+				// stdio of ours open, or Run would wait for it.
+				f, err := os.CreateTemp(t.TempDir(), "stderr")
+				if err != nil {
+					errs <- err.Error()
+					return
 				}
+				cmd.Stderr = f
+				if err := cmd.Run(); err != nil {
+					msg, _ := os.ReadFile(f.Name())
+					errs <- fmt.Sprintf("%s %s: %v: %s", args[0], id, err, msg)
+				}
+				f.Close()
 			}
 		}(fmt.Sprintf("c%d", i))
 	}
