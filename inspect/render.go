@@ -1,6 +1,7 @@
 package inspect
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -10,7 +11,8 @@ import (
 // Render writes r as text, in sections a learner reads top to bottom,
 // each opened by one line on what it shows.
 func Render(w io.Writer, r *Report) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for _, section := range []func(io.Writer, *Report){
 		renderWarnings, renderNamespaces, renderProcess, renderIdentity,
 		renderCapabilities, renderHardening, renderSeccomp, renderMounts,
@@ -18,7 +20,19 @@ func Render(w io.Writer, r *Report) error {
 	} {
 		section(tw, r)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The padding of a row's last cell is only trailing blanks.
+	lines := strings.SplitAfter(buf.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \n")
+		if strings.HasSuffix(l, "\n") {
+			lines[i] += "\n"
+		}
+	}
+	_, err := io.WriteString(w, strings.Join(lines, ""))
+	return err
 }
 
 func heading(w io.Writer, title, explain string) {

@@ -73,6 +73,11 @@ func TestRender(t *testing.T) {
 	if strings.Contains(out, "WARNING") {
 		t.Errorf("Render: a user namespace maps root to 100000, want no warning, got:\n%s", out)
 	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasSuffix(line, " ") {
+			t.Errorf("Render: line %q ends in blanks", line)
+		}
+	}
 }
 
 func TestRenderWarnsOfHostRoot(t *testing.T) {
@@ -88,7 +93,7 @@ func TestRenderWarnsOfHostRoot(t *testing.T) {
 	out := squash(b.String())
 	for _, want := range []string{
 		"WARNING: uid 0 here is uid 0 of the host (no user namespace): a process that escapes " +
-			"its namespaces is root on the host, with the 14 capabilities",
+			"its namespaces is root on the host, with at most the 14 capabilities of its bounding set",
 		"no_new_privs  off: a setuid-root program",
 	} {
 		if !strings.Contains(out, squash(want)) {

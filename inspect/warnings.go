@@ -6,9 +6,12 @@ import "fmt"
 func warnings(r *Report) []string {
 	var out []string
 	if r.Identity.RootOnHost == 0 {
-		out = append(out, fmt.Sprintf("uid 0 here is uid 0 of the host (no user namespace): "+
-			"a process that escapes its namespaces is root on the host, with the %d capabilities "+
-			"of its bounding set at most", len(r.Capabilities.Bounding.Names)))
+		held := "no capability (its bounding set is empty)"
+		if n := len(r.Capabilities.Bounding.Names); n > 0 {
+			held = fmt.Sprintf("at most the %d capabilities of its bounding set", n)
+		}
+		out = append(out, "uid 0 here is uid 0 of the host (no user namespace): "+
+			"a process that escapes its namespaces is root on the host, with "+held)
 	}
 	if r.Capabilities.Effective.Mask == r.Capabilities.Full && r.Identity.RootOnHost == 0 {
 		out = append(out, "every capability is effective: nothing but the namespaces, "+
