@@ -30,7 +30,7 @@ func Validate(s *specs.Spec) error {
 		return errors.New("linux is missing: sandbox runs Linux containers only")
 	}
 	checks := []func(*specs.Spec) error{
-		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
+		validateNonRoot, validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
 		func(s *specs.Spec) error { return seccomp.Validate(s.Linux.Seccomp) },
 		validateRlimits, validateSysctls, validateDevices,
 	}
