@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
@@ -112,15 +113,15 @@ func dotted(name string) string {
 
 func checkSysctlNamespace(pod *corev1.Pod, name string) error {
 	switch spec.SysctlNamespace(name) {
-	case "network":
+	case specs.NetworkNamespace:
 		if pod.Spec.HostNetwork {
 			return fmt.Errorf("%s belongs to the network namespace, which hostNetwork shares with the host", name)
 		}
-	case "ipc":
+	case specs.IPCNamespace:
 		if pod.Spec.HostIPC {
 			return fmt.Errorf("%s belongs to the IPC namespace, which hostIPC shares with the host", name)
 		}
-	case "uts":
+	case specs.UTSNamespace:
 		return fmt.Errorf("%s: set the hostname with spec.hostname instead", name)
 	default:
 		return fmt.Errorf("%s is not namespaced: it would change the whole host; "+
