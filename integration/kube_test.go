@@ -286,7 +286,8 @@ func TestSpecFromPodBadInput(t *testing.T) {
 		{"valueFrom", pod("    env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n"),
 			"spec.containers[0].env[0].valueFrom: not supported", nil},
 		{"--rootless", pod(""), "--rootless does not go with --from-pod", []string{"--rootless"}},
-		{"Localhost profile missing", pod("    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n"),
+		{"Localhost profile missing",
+			pod("    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n"),
 			"localhostProfile: open " + podsDir + "/seccomp/x.json: no such file or directory",
 			[]string{"--seccomp-root", filepath.Join(podsDir, "seccomp")}},
 	}

@@ -55,8 +55,8 @@ func capNames(list []corev1.Capability, path string) ([]string, bool, error) {
 			all = true
 			continue
 		case strings.HasPrefix(strings.ToUpper(name), "CAP_"):
-			return nil, false, fieldErr(p, "%q: write the name without CAP_, as %s: containerd adds the prefix",
-				name, strings.ToUpper(name[4:]))
+			return nil, false, fieldErr(p,
+				"%q: write the name without CAP_, as %s: containerd adds the prefix", name, strings.ToUpper(name[4:]))
 		}
 		canon, err := caps.Canonical(name)
 		if err != nil {

@@ -18,8 +18,8 @@ func findContainer(pod *corev1.Pod, name string) (*corev1.Container, string, err
 		if len(pod.Spec.Containers)+len(pod.Spec.InitContainers) == 1 {
 			return &pod.Spec.Containers[0], "spec.containers[0]", nil
 		}
-		return nil, "", fmt.Errorf("the pod has several containers (%s): choose one with --container NAME",
-			strings.Join(containerNames(pod), ", "))
+		return nil, "", fmt.Errorf("the pod has several containers (%s): "+
+			"choose one with --container NAME", strings.Join(containerNames(pod), ", "))
 	}
 	for i := range pod.Spec.Containers {
 		if pod.Spec.Containers[i].Name == name {

@@ -90,8 +90,8 @@ func (p *plan) setProcess(_ *corev1.Pod, c *corev1.Container, cpath string, o Op
 	if err != nil {
 		return err
 	}
-	p.options.Rootfs, p.options.Args, p.options.Env, p.options.Cwd = o.Rootfs, proc.args, proc.env, proc.cwd
-	p.options.TTY = c.TTY
+	p.options.Rootfs, p.options.Args = o.Rootfs, proc.args
+	p.options.Env, p.options.Cwd, p.options.TTY = proc.env, proc.cwd, c.TTY
 	return nil
 }
 
@@ -165,7 +165,8 @@ func (p *plan) setConfinement(_ *corev1.Pod, _ *corev1.Container, _ string, o Op
 	if err != nil {
 		return err
 	}
-	if p.caps, err = capabilitySet(e.capabilities, e.containerPath+".capabilities", bounding); err != nil {
+	p.caps, err = capabilitySet(e.capabilities, e.containerPath+".capabilities", bounding)
+	if err != nil {
 		return err
 	}
 	root := o.SeccompRoot

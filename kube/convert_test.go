@@ -130,14 +130,16 @@ func TestConvert(t *testing.T) {
 				want(t, "bounding has NET_ADMIN", slices.Contains(c.Bounding, "CAP_NET_ADMIN"), true)
 				want(t, "effective, permitted, ambient", len(c.Effective)+len(c.Permitted)+len(c.Ambient), 0)
 			}},
-		{"privileged", "", "    securityContext:\n      privileged: true\n      seccompProfile:\n        type: RuntimeDefault\n",
+		{"privileged", "",
+			"    securityContext:\n      privileged: true\n      seccompProfile:\n        type: RuntimeDefault\n",
 			func(t *testing.T, s *specs.Spec) {
 				wantSet(t, "bounding", s.Process.Capabilities.Bounding, caps.Granted(caps.All(), ownBounding(t), nil))
 				want(t, "masked paths", len(s.Linux.MaskedPaths), 0)
 				want(t, "seccomp", s.Linux.Seccomp == nil, true)
 				want(t, "all devices allowed", s.Linux.Resources.Devices[0].Allow, true)
 			}},
-		{"seccompProfile RuntimeDefault from the pod", "  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n",
+		{"seccompProfile RuntimeDefault from the pod",
+			"  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n",
 			"", func(t *testing.T, s *specs.Spec) {
 				want(t, "seccomp default action", s.Linux.Seccomp != nil && s.Linux.Seccomp.DefaultAction != "", true)
 			}},

@@ -29,7 +29,8 @@ func ParsePod(data []byte) (*corev1.Pod, error) {
 		return nil, describeTypeError(j, err)
 	}
 	if len(strict) > 0 {
-		return nil, fmt.Errorf("%s: not a field of a v1 Pod: check its spelling and place", unknownField(strict[0]))
+		path := unknownField(strict[0])
+		return nil, fmt.Errorf("%s: not a field of a v1 Pod: check its spelling and place", path)
 	}
 	return &pod, nil
 }

@@ -8,10 +8,12 @@ import (
 func TestParsePodErrors(t *testing.T) {
 	tests := []struct{ name, yaml, want string }{
 		{"not YAML", "kind: Pod\nspec: [\n", "not valid YAML: line 2: did not find expected node content"},
-		{"duplicate key", "kind: Pod\nkind: Pod\n", `not valid YAML: unmarshal errors: line 2: key "kind" already set in map`},
+		{"duplicate key", "kind: Pod\nkind: Pod\n",
+			`not valid YAML: unmarshal errors: line 2: key "kind" already set in map`},
 		{"a list", "- a\n- b\n", "not a Pod: the document is not a mapping of fields (want kind: Pod)"},
 		{"no kind", "apiVersion: v1\n", "kind is missing: this reads a Pod (kind: Pod, apiVersion: v1)"},
-		{"a Deployment", "apiVersion: apps/v1\nkind: Deployment\n", "kind is Deployment: this reads a Pod (kind: Pod, apiVersion: v1) only"},
+		{"a Deployment", "apiVersion: apps/v1\nkind: Deployment\n",
+			"kind is Deployment: this reads a Pod (kind: Pod, apiVersion: v1) only"},
 		{"wrong apiVersion", "apiVersion: v2\nkind: Pod\n", "apiVersion is v2: a Pod is apiVersion v1"},
 		{"unknown field", podYAML("", "    securityContext:\n      runAsUsr: 5\n"),
 			"spec.containers[0].securityContext.runAsUsr: not a field of a v1 Pod: check its spelling and place"},
@@ -72,7 +74,8 @@ func TestConvertErrors(t *testing.T) {
 		{"Localhost file missing", sc("      seccompProfile: {type: Localhost, localhostProfile: none.json}\n"), "",
 			"spec.containers[0].securityContext.seccompProfile.localhostProfile: open /nonexistent/none.json: " +
 				"no such file or directory: put the profile there, or name its directory with --seccomp-root"},
-		{"localhostProfile with RuntimeDefault", sc("      seccompProfile: {type: RuntimeDefault, localhostProfile: a}\n"), "",
+		{"localhostProfile with RuntimeDefault",
+			sc("      seccompProfile: {type: RuntimeDefault, localhostProfile: a}\n"), "",
 			"spec.containers[0].securityContext.seccompProfile.localhostProfile: may be set only with type Localhost"},
 		{"bad procMount", sc("      procMount: Hidden\n"), "",
 			`spec.containers[0].securityContext.procMount: "Hidden": use Default or Unmasked`},
@@ -82,7 +85,8 @@ func TestConvertErrors(t *testing.T) {
 		{"privileged without escalation", sc("      privileged: true\n      allowPrivilegeEscalation: false\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts privileged: true: " +
 				"a privileged container can always escalate"},
-		{"SYS_ADMIN without escalation", sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n"), "",
+		{"SYS_ADMIN without escalation",
+			sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts capabilities.add " +
 				"SYS_ADMIN, which allows escalation"},
 		{"host-wide sysctl", podSC("    sysctls: [{name: kernel.panic, value: \"1\"}]\n"), "",

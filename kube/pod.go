@@ -50,7 +50,9 @@ func validateHost(pod *corev1.Pod) error {
 		return nil
 	}
 	shared := map[string]bool{
-		"spec.hostNetwork": pod.Spec.HostNetwork, "spec.hostPID": pod.Spec.HostPID, "spec.hostIPC": pod.Spec.HostIPC,
+		"spec.hostNetwork": pod.Spec.HostNetwork,
+		"spec.hostPID":     pod.Spec.HostPID,
+		"spec.hostIPC":     pod.Spec.HostIPC,
 	}
 	for _, path := range sortedKeys(shared) {
 		if shared[path] {
@@ -78,7 +80,8 @@ func sysctls(pod *corev1.Pod) (map[string]string, error) {
 	for i, s := range sc.Sysctls {
 		path := fmt.Sprintf("spec.securityContext.sysctls[%d].name", i)
 		if len(s.Name) > 253 || !sysctlName.MatchString(s.Name) {
-			return nil, fieldErr(path, "%q: write a sysctl name as dotted words, as net.ipv4.ip_forward", s.Name)
+			return nil, fieldErr(path, "%q: write a sysctl name as dotted words, as net.ipv4.ip_forward",
+				s.Name)
 		}
 		name := dotted(s.Name)
 		if _, dup := out[name]; dup {
@@ -115,7 +118,8 @@ func checkSysctlNamespace(pod *corev1.Pod, name string) error {
 	switch spec.SysctlNamespace(name) {
 	case specs.NetworkNamespace:
 		if pod.Spec.HostNetwork {
-			return fmt.Errorf("%s belongs to the network namespace, which hostNetwork shares with the host", name)
+			return fmt.Errorf("%s belongs to the network namespace, which hostNetwork shares with the host",
+				name)
 		}
 	case specs.IPCNamespace:
 		if pod.Spec.HostIPC {

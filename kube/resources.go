@@ -22,7 +22,8 @@ func resources(r corev1.ResourceRequirements, cpath string) (spec.Resources, []s
 		switch corev1.ResourceName(name) {
 		case corev1.ResourceMemory:
 			if q.Value() < 4<<20 {
-				return out, nil, fieldErr(path+name, "%s: give at least 4Mi, or the container cannot start", q.String())
+				return out, nil, fieldErr(path+name, "%s: give at least 4Mi, or the container cannot start",
+					q.String())
 			}
 			out.Memory = strconv.FormatInt(q.Value(), 10)
 		case corev1.ResourceCPU:

@@ -49,12 +49,12 @@ func effectiveSecurity(pod *corev1.Pod, c *corev1.Container, cpath string) secur
 		cs = &corev1.SecurityContext{}
 	}
 	e := security{containerPath: cpath + ".securityContext", podPath: "spec.securityContext"}
-	e.runAsUser, e.userPath = overlay(cs.RunAsUser, ps.RunAsUser, e.containerPath, e.podPath, "runAsUser")
-	e.runAsGroup, e.groupPath = overlay(cs.RunAsGroup, ps.RunAsGroup, e.containerPath, e.podPath, "runAsGroup")
-	nonRoot, _ := overlay(cs.RunAsNonRoot, ps.RunAsNonRoot, e.containerPath, e.podPath, "runAsNonRoot")
+	cp, pp := e.containerPath, e.podPath
+	e.runAsUser, e.userPath = overlay(cs.RunAsUser, ps.RunAsUser, cp, pp, "runAsUser")
+	e.runAsGroup, e.groupPath = overlay(cs.RunAsGroup, ps.RunAsGroup, cp, pp, "runAsGroup")
+	nonRoot, _ := overlay(cs.RunAsNonRoot, ps.RunAsNonRoot, cp, pp, "runAsNonRoot")
 	e.runAsNonRoot = nonRoot != nil && *nonRoot
-	e.seccomp, e.seccompPath = overlay(cs.SeccompProfile, ps.SeccompProfile, e.containerPath, e.podPath,
-		"seccompProfile")
+	e.seccomp, e.seccompPath = overlay(cs.SeccompProfile, ps.SeccompProfile, cp, pp, "seccompProfile")
 	e.privileged = cs.Privileged != nil && *cs.Privileged
 	e.readOnlyRoot = cs.ReadOnlyRootFilesystem != nil && *cs.ReadOnlyRootFilesystem
 	e.allowPrivilegeEscalate = cs.AllowPrivilegeEscalation
@@ -108,13 +108,16 @@ func (e security) validateIDs(hostUsers bool) error {
 // validateMapped refuses ids that a user namespace of hostUsers: false
 // leaves unmapped: the kubelet gives a pod 65536 ids, 0 to 65535.
 func (e security) validateMapped() error {
-	ids := map[string]*int64{e.userPath: e.runAsUser, e.groupPath: e.runAsGroup, e.podPath + ".fsGroup": e.fsGroup}
+	ids := map[string]*int64{
+		e.userPath: e.runAsUser, e.groupPath: e.runAsGroup, e.podPath + ".fsGroup": e.fsGroup,
+	}
 	for i := range e.supplementalGroups {
 		ids[e.podPath+".supplementalGroups["+itoa(i)+"]"] = &e.supplementalGroups[i]
 	}
 	for _, path := range sortedKeys(ids) {
 		if id := ids[path]; id != nil && *id >= podIDs {
-			return fieldErr(path, "%d is not mapped: with hostUsers: false the pod has ids 0 to %d", *id, podIDs-1)
+			return fieldErr(path, "%d is not mapped: with hostUsers: false the pod has ids 0 to %d",
+				*id, podIDs-1)
 		}
 	}
 	return nil

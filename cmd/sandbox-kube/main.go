@@ -82,7 +82,8 @@ func run(argv []string) error {
 	if rootfs == "" {
 		rootfs, written = filepath.Join(a.bundle, "rootfs"), "rootfs"
 	}
-	s, notes, err := kube.Convert(pod, kube.Options{Container: a.container, Rootfs: rootfs, SeccompRoot: a.seccompRoot})
+	o := kube.Options{Container: a.container, Rootfs: rootfs, SeccompRoot: a.seccompRoot}
+	s, notes, err := kube.Convert(pod, o)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.pod, err)
 	}

@@ -82,7 +82,8 @@ func specFromPod(c *cli.Context) error {
 		}
 	}
 	if c.NArg() > 0 {
-		return usageError{fmt.Errorf("spec takes no arguments, got %q: the pod file goes with --from-pod", c.Args().First())}
+		return usageError{fmt.Errorf("spec takes no arguments, got %q: the pod file goes with --from-pod",
+			c.Args().First())}
 	}
 	bin, err := kubeBinary()
 	if err != nil {
