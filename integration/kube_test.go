@@ -127,6 +127,9 @@ func TestPodExamples(t *testing.T) {
 				t.Errorf("uid_map: got %q, want container 0 mapped to an unprivileged host range of 65536", r.stdout)
 			}
 		}},
+		{"resources", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "limits, as the container's cgroup shows them", r.stdout, "memory: 67108864\ncpu: 50000\n")
+		}},
 		{"restricted", nil, 0, func(t *testing.T, r result) {
 			if !strings.HasPrefix(r.stdout, "uid=1000(") {
 				t.Errorf("id: got %q, want uid 1000", r.stdout)
