@@ -307,6 +307,10 @@ func TestSpecFromPodBadInput(t *testing.T) {
 		oneLineError(t, specFromPod(t, filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()),
 			"pod file: open ")
 	})
+	t.Run("no bundle directory", func(t *testing.T) {
+		oneLineError(t, specFromPod(t, filepath.Join(podsDir, "restricted.yaml"), filepath.Join(t.TempDir(), "none")),
+			"none is not a directory: create it first, or pick another --bundle")
+	})
 	t.Run("existing config.json", func(t *testing.T) {
 		dir := t.TempDir()
 		cfg := filepath.Join(dir, "config.json")

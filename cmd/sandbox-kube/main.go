@@ -63,6 +63,9 @@ func run(argv []string) error {
 	if err != nil {
 		return err
 	}
+	if fi, err := os.Stat(a.bundle); err != nil || !fi.IsDir() {
+		return fmt.Errorf("bundle %s is not a directory: create it first, or pick another --bundle", a.bundle)
+	}
 	out := filepath.Join(a.bundle, "config.json")
 	if _, err := os.Stat(out); err == nil {
 		return fmt.Errorf("%s already exists: remove it first, or pick another --bundle", out)
