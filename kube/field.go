@@ -15,6 +15,7 @@ type FieldError struct {
 	Err  error
 }
 
+// Error reads as the field's path, then what is wrong with it.
 func (e *FieldError) Error() string { return e.Path + ": " + e.Err.Error() }
 
 // Unwrap returns the error behind the field's refusal.
