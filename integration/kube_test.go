@@ -110,6 +110,9 @@ func TestPodExamples(t *testing.T) {
 		}},
 		{"sysctls", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "ip_unprivileged_port_start", strings.TrimSpace(r.stdout), "80")
+			if host := readHost(t, "/proc/sys/net/ipv4/ip_unprivileged_port_start"); host == "80" {
+				t.Errorf("the host's ip_unprivileged_port_start is 80 too: the pod's sysctl reached the host")
+			}
 		}},
 		{"host-network", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "namespaces and hostname", r.stdout,
