@@ -148,3 +148,11 @@ func ParseVolume(v string) (specs.Mount, error) {
 	}
 	return specs.Mount{Destination: dst, Type: "bind", Source: src, Options: opts}, nil
 }
+
+// setProc clears the masked and read-only paths for Options.UnmaskedProc.
+func setProc(s *specs.Spec, o Options) error {
+	if o.UnmaskedProc {
+		s.Linux.MaskedPaths, s.Linux.ReadonlyPaths = nil, nil
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -53,6 +54,22 @@ type Options struct {
 	// container's capabilities; nil leaves the container unconfined.
 	Seccomp *seccomp.Profile
 	Ulimits []string // NAME=SOFT[:HARD], docker's names (nofile, nproc...)
+
+	// HostNamespaces are shared with the host instead of made anew (pid,
+	// ipc, uts; the network goes by Net). Without a uts namespace of its
+	// own the container has the host's hostname, and Hostname must be empty.
+	HostNamespaces []specs.LinuxNamespaceType
+
+	// Sysctl are written to /proc/sys in the container (linux.sysctl).
+	Sysctl map[string]string
+
+	// UnmaskedProc leaves /proc and /sys unmasked and writable: no masked
+	// or read-only paths, as Kubernetes' procMount: Unmasked.
+	UnmaskedProc bool
+
+	// NonRoot refuses to start the container when its process would run as
+	// uid 0 (the NonRootAnnotation).
+	NonRoot bool
 }
 
 // New builds the runtime-spec config that o describes. It reads the
@@ -85,7 +102,7 @@ func New(o Options) (*specs.Spec, error) {
 			ReadonlyPaths: slices.Clone(ReadonlyPaths),
 		},
 	}
-	if s.Hostname == "" {
+	if s.Hostname == "" && !slices.Contains(o.HostNamespaces, specs.UTSNamespace) {
 		s.Hostname = DefaultHostname
 	}
 	if o.Cwd != "" {
@@ -94,7 +111,7 @@ func New(o Options) (*specs.Spec, error) {
 
 	steps := []func(*specs.Spec, Options) error{
 		setNamespaces, setIDMaps, setUser, setCapabilities, setSeccomp, setEnv, setMounts, setResources, setRlimits,
-		setPrivileged,
+		setPrivileged, setProc, setSysctl, setNonRoot,
 	}
 	if o.Privileged {
 		if o.DropAll {
@@ -111,12 +128,22 @@ func New(o Options) (*specs.Spec, error) {
 }
 
 func setNamespaces(s *specs.Spec, o Options) error {
-	s.Linux.Namespaces = []specs.LinuxNamespace{
-		{Type: specs.PIDNamespace},
-		{Type: specs.MountNamespace},
-		{Type: specs.UTSNamespace},
-		{Type: specs.IPCNamespace},
-		{Type: specs.CgroupNamespace},
+	for _, t := range o.HostNamespaces {
+		if !slices.Contains(hostShareable, t) {
+			return fmt.Errorf("the %s namespace cannot be shared with the host: share pid, ipc or uts "+
+				"(and the network with --net host)", t)
+		}
+	}
+	if s.Hostname != "" && slices.Contains(o.HostNamespaces, specs.UTSNamespace) {
+		return fmt.Errorf("hostname %s needs a uts namespace of the container's own: "+
+			"drop the hostname or stop sharing the host's", s.Hostname)
+	}
+	s.Linux.Namespaces = nil
+	for _, t := range []specs.LinuxNamespaceType{specs.PIDNamespace, specs.MountNamespace,
+		specs.UTSNamespace, specs.IPCNamespace, specs.CgroupNamespace} {
+		if !slices.Contains(o.HostNamespaces, t) {
+			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: t})
+		}
 	}
 	switch o.Net {
 	case "", "none":
@@ -160,8 +187,16 @@ func setCapabilities(s *specs.Spec, o Options) error {
 	return nil
 }
 
+// hostShareable are the namespaces Options.HostNamespaces may name.
+var hostShareable = []specs.LinuxNamespaceType{specs.PIDNamespace, specs.IPCNamespace, specs.UTSNamespace}
+
 func setEnv(s *specs.Spec, o Options) error {
-	env := []string{"PATH=" + DefaultPath, "HOSTNAME=" + s.Hostname}
+	hostname := s.Hostname
+	if hostname == "" {
+		// The host's uts namespace: the container sees the host's name.
+		hostname, _ = os.Hostname()
+	}
+	env := []string{"PATH=" + DefaultPath, "HOSTNAME=" + hostname}
 	if o.TTY {
 		env = append(env, "TERM=xterm")
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -515,5 +516,91 @@ func TestNewUserNSValidates(t *testing.T) {
 	want := "uid 70000 is not mapped in the user namespace (0-65535)"
 	if err := Validate(bad); err == nil || err.Error() != want {
 		t.Errorf("Validate(--user 70000 --uid-map 0:100000:65536): got %v, want %q", err, want)
+	}
+}
+
+func TestNewKubernetesOptions(t *testing.T) {
+	names := func(s *specs.Spec) []specs.LinuxNamespaceType {
+		var out []specs.LinuxNamespaceType
+		for _, ns := range s.Linux.Namespaces {
+			out = append(out, ns.Type)
+		}
+		return out
+	}
+	hostname, _ := os.Hostname()
+	tests := []struct {
+		name  string
+		o     Options
+		check func(t *testing.T, s *specs.Spec)
+	}{
+		{"host pid and ipc", Options{HostNamespaces: []specs.LinuxNamespaceType{specs.PIDNamespace, specs.IPCNamespace}},
+			func(t *testing.T, s *specs.Spec) {
+				want := []specs.LinuxNamespaceType{specs.MountNamespace, specs.UTSNamespace,
+					specs.CgroupNamespace, specs.NetworkNamespace}
+				if got := names(s); !slices.Equal(got, want) {
+					t.Errorf("namespaces: got %v, want %v", got, want)
+				}
+			}},
+		{"host uts", Options{HostNamespaces: []specs.LinuxNamespaceType{specs.UTSNamespace}},
+			func(t *testing.T, s *specs.Spec) {
+				if HasNamespace(s, specs.UTSNamespace) || s.Hostname != "" {
+					t.Errorf("got uts namespace %v and hostname %q, want neither",
+						HasNamespace(s, specs.UTSNamespace), s.Hostname)
+				}
+				if !slices.Contains(s.Process.Env, "HOSTNAME="+hostname) {
+					t.Errorf("env: got %v, want HOSTNAME=%s", s.Process.Env, hostname)
+				}
+			}},
+		{"unmasked proc", Options{UnmaskedProc: true}, func(t *testing.T, s *specs.Spec) {
+			if len(s.Linux.MaskedPaths)+len(s.Linux.ReadonlyPaths) != 0 {
+				t.Errorf("got masked %v and read-only %v, want none", s.Linux.MaskedPaths, s.Linux.ReadonlyPaths)
+			}
+		}},
+		{"sysctl", Options{Sysctl: map[string]string{"net.ipv4.ip_forward": "1"}}, func(t *testing.T, s *specs.Spec) {
+			if got := s.Linux.Sysctl["net.ipv4.ip_forward"]; got != "1" {
+				t.Errorf("linux.sysctl net.ipv4.ip_forward: got %q, want 1", got)
+			}
+		}},
+		{"non-root", Options{NonRoot: true, User: "1000"}, func(t *testing.T, s *specs.Spec) {
+			if got := s.Annotations[NonRootAnnotation]; got != "true" {
+				t.Errorf("annotation %s: got %q, want true", NonRootAnnotation, got)
+			}
+			if err := Validate(s); err != nil {
+				t.Errorf("Validate: got %v, want nil", err)
+			}
+		}},
+		{"non-root as root", Options{NonRoot: true}, func(t *testing.T, s *specs.Spec) {
+			if err := Validate(s); err == nil || !strings.Contains(err.Error(), "uid 0") {
+				t.Errorf("Validate: got %v, want the uid 0 refusal", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, newSpec(t, tt.o))
+		})
+	}
+}
+
+func TestNewHostNamespaceErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"mount", Options{HostNamespaces: []specs.LinuxNamespaceType{specs.MountNamespace}},
+			"the mount namespace cannot be shared with the host: share pid, ipc or uts (and the network with --net host)"},
+		{"hostname with the host's uts", Options{Hostname: "box",
+			HostNamespaces: []specs.LinuxNamespaceType{specs.UTSNamespace}},
+			"hostname box needs a uts namespace of the container's own: drop the hostname or stop sharing the host's"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.o.Rootfs, tt.o.Args = newRootfs(t), []string{"/bin/sh"}
+			_, err := New(tt.o)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("New: got error %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

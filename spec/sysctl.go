@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
@@ -90,4 +91,11 @@ func ownsNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
 // hold sysctls.
 var procNSName = map[specs.LinuxNamespaceType]string{
 	specs.IPCNamespace: "ipc", specs.NetworkNamespace: "net", specs.UTSNamespace: "uts",
+}
+
+func setSysctl(s *specs.Spec, o Options) error {
+	if len(o.Sysctl) > 0 {
+		s.Linux.Sysctl = maps.Clone(o.Sysctl)
+	}
+	return nil
 }

@@ -30,7 +30,7 @@ func Validate(s *specs.Spec) error {
 		return errors.New("linux is missing: sandbox runs Linux containers only")
 	}
 	checks := []func(*specs.Spec) error{
-		validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
+		validateNonRoot, validateNamespaces, validateHostname, validateProcess, validateUser, validateMounts,
 		func(s *specs.Spec) error { return seccomp.Validate(s.Linux.Seccomp) },
 		validateRlimits, validateSysctls, validateDevices,
 	}
@@ -204,4 +204,22 @@ func isBind(m specs.Mount) bool {
 
 func under(p, dir string) bool {
 	return p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// validateNonRoot applies NonRootAnnotation. The uid checked is the one
+// the process takes inside the container: like the kubelet, sandbox refuses
+// uid 0 even when a user namespace maps it to an unprivileged host id,
+// since the rule is about what the workload was built to expect.
+func validateNonRoot(s *specs.Spec) error {
+	v, ok := s.Annotations[NonRootAnnotation]
+	switch {
+	case !ok || v == "false":
+		return nil
+	case v != "true":
+		return fmt.Errorf("annotation %s=%q: write true or false", NonRootAnnotation, v)
+	case s.Process.User.UID == 0:
+		return fmt.Errorf("the process would run as uid 0, which %s (--run-as-non-root, runAsNonRoot) forbids: "+
+			"give another uid with --user, runAsUser or process.user.uid", NonRootAnnotation)
+	}
+	return nil
 }

@@ -190,6 +190,27 @@ func TestValidate(t *testing.T) {
 		{"unmapped ids are fine without a user namespace", func(s *specs.Spec) {
 			s.Process.User = specs.User{UID: 70000, GID: 70000}
 		}, ""},
+
+		// runAsNonRoot.
+		{"non-root asked, uid 0", func(s *specs.Spec) {
+			s.Annotations = map[string]string{NonRootAnnotation: "true"}
+		}, "the process would run as uid 0, which run.sandbox.non-root (--run-as-non-root, runAsNonRoot) forbids: " +
+			"give another uid with --user, runAsUser or process.user.uid"},
+		{"non-root asked, uid 0 inside a user namespace", func(s *specs.Spec) {
+			withUserNS(s)
+			s.Annotations = map[string]string{NonRootAnnotation: "true"}
+		}, "the process would run as uid 0, which run.sandbox.non-root (--run-as-non-root, runAsNonRoot) forbids: " +
+			"give another uid with --user, runAsUser or process.user.uid"},
+		{"non-root asked, uid 1000", func(s *specs.Spec) {
+			s.Annotations = map[string]string{NonRootAnnotation: "true"}
+			s.Process.User.UID = 1000
+		}, ""},
+		{"non-root not asked", func(s *specs.Spec) {
+			s.Annotations = map[string]string{NonRootAnnotation: "false"}
+		}, ""},
+		{"non-root annotation misspelt", func(s *specs.Spec) {
+			s.Annotations = map[string]string{NonRootAnnotation: "yes"}
+		}, `annotation run.sandbox.non-root="yes": write true or false`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

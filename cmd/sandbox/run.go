@@ -61,6 +61,8 @@ instead, as runc run does: create, start, wait, delete.`,
 				"every host device: without --userns, root in this container is root on the host"},
 			&cli.StringFlag{Name: "seccomp", Value: "default",
 				Usage: "system call filter: `default` (Docker's profile), unconfined, or a FILE in OCI or Docker form"},
+			&cli.BoolFlag{Name: "run-as-non-root",
+				Usage: "refuse to start when the command would run as uid 0, as Kubernetes' runAsNonRoot"},
 			&cli.StringSliceFlag{Name: "ulimit",
 				Usage: "set resource limit `NAME=SOFT[:HARD]` (nofile, nproc, core, memlock, stack...; -1 or unlimited)"},
 			&cli.BoolFlag{Name: "explain",
@@ -114,8 +116,14 @@ func runAction(c *cli.Context) error {
 		Seccomp:    profile,
 		Privileged: c.Bool("privileged"),
 		Ulimits:    c.StringSlice("ulimit"),
+		NonRoot:    c.Bool("run-as-non-root"),
 	})
 	if err != nil {
+		return err
+	}
+	// Checked here as well as at the start, so that a refusal comes before
+	// the container's cgroup is made.
+	if err := spec.Validate(s); err != nil {
 		return err
 	}
 	var x *explain.Recorder

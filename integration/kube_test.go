@@ -1,0 +1,353 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// podsDir holds the example pods of the README, one per field: the tests
+// run them, so the examples cannot rot.
+const podsDir = "../examples/pods"
+
+// podBundle converts an example pod with `sandbox spec --from-pod` into a
+// new bundle on the test rootfs, and returns the bundle and a state root.
+func podBundle(t *testing.T, pod string, flags ...string) (dir, root string) {
+	t.Helper()
+	dir = t.TempDir()
+	if r := specFromPod(t, filepath.Join(podsDir, pod+".yaml"), dir, flags...); r.code != 0 {
+		t.Fatalf("sandbox spec --from-pod %s: exit %d: %s", pod, r.code, r.stderr)
+	}
+	return dir, filepath.Join(t.TempDir(), "state")
+}
+
+// specFromPod runs `sandbox spec --from-pod file` for the test rootfs.
+func specFromPod(t *testing.T, file, bundle string, flags ...string) result {
+	t.Helper()
+	_, rootfs := env(t)
+	args := append([]string{"spec", "--from-pod", file, "--bundle", bundle, "--rootfs", rootfs}, flags...)
+	return sandbox(t, "", args...)
+}
+
+// runPod runs an example pod's container with `run --bundle`.
+func runPod(t *testing.T, pod string, flags ...string) result {
+	t.Helper()
+	dir, root := podBundle(t, pod, flags...)
+	id := "kube-" + pod
+	r := oci(t, root, "run", "--bundle", dir, id)
+	noCgroup(t, id, "run --bundle "+id)
+	return r
+}
+
+// hostNS is the host's namespace of type name, as readlink prints it.
+func hostNS(t *testing.T, name string) string {
+	t.Helper()
+	link, err := os.Readlink("/proc/self/ns/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+func firstField(t *testing.T, status, name string) string {
+	t.Helper()
+	return strings.Fields(statusField(t, status, name))[0]
+}
+
+// TestPodExamples runs each example pod and reads from inside the
+// container what the kernel made of its field.
+func TestPodExamples(t *testing.T) {
+	hostBnd := statusField(t, readHost(t, "/proc/self/status"), "CapBnd")
+	hostname, _ := os.Hostname()
+	tests := []struct {
+		pod   string
+		flags []string
+		code  int
+		check func(t *testing.T, r result)
+	}{
+		{"run-as-user", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "uid", firstField(t, r.stdout, "Uid"), "1000")
+			wantEq(t, "gid", firstField(t, r.stdout, "Gid"), "3000")
+		}},
+		{"supplemental-groups", nil, 0, func(t *testing.T, r result) {
+			groups := strings.Fields(statusField(t, r.stdout, "Groups"))
+			for _, g := range []string{"2000", "4000"} {
+				if !contains(groups, g) {
+					t.Errorf("Groups: got %v, want %s among them", groups, g)
+				}
+			}
+		}},
+		{"read-only-root", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "rootfs mount", strings.TrimSpace(r.stdout), "/ ro,")
+			if !strings.Contains(r.stderr, "Read-only file system") {
+				t.Errorf("touch /probe: got stderr %q, want EROFS", r.stderr)
+			}
+		}},
+		{"no-privilege-escalation", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "NoNewPrivs", statusField(t, r.stdout, "NoNewPrivs"), "1")
+		}},
+		{"privileged", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "CapEff", statusField(t, r.stdout, "CapEff"), hostBnd)
+			wantEq(t, "Seccomp", statusField(t, r.stdout, "Seccomp"), "0")
+			wantEq(t, "masked", statusField(t, r.stdout, "masked"), "0")
+		}},
+		{"capabilities", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "CapEff", statusField(t, r.stdout, "CapEff"), "0000000000000400")
+			wantEq(t, "CapBnd", statusField(t, r.stdout, "CapBnd"), "0000000000000400")
+		}},
+		{"seccomp-runtime-default", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "Seccomp", statusField(t, r.stdout, "Seccomp"), "2")
+		}},
+		{"seccomp-localhost", []string{"--seccomp-root", filepath.Join(podsDir, "seccomp")}, 1,
+			func(t *testing.T, r result) {
+				if !strings.Contains(r.stderr, "Operation not permitted") {
+					t.Errorf("mkdir: got stderr %q, want EPERM from the profile", r.stderr)
+				}
+			}},
+		{"proc-mount-unmasked", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "masked", statusField(t, r.stdout, "masked"), "0")
+		}},
+		{"sysctls", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "ip_unprivileged_port_start", strings.TrimSpace(r.stdout), "80")
+			if host := readHost(t, "/proc/sys/net/ipv4/ip_unprivileged_port_start"); host == "80" {
+				t.Errorf("the host's ip_unprivileged_port_start is 80 too: the pod's sysctl reached the host")
+			}
+		}},
+		{"host-network", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "namespaces and hostname", r.stdout,
+				hostNS(t, "net")+"\n"+hostNS(t, "uts")+"\n"+hostname+"\n")
+		}},
+		{"host-pid", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "pid namespace", strings.TrimSpace(r.stdout), hostNS(t, "pid"))
+		}},
+		{"host-ipc", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "ipc namespace", strings.TrimSpace(r.stdout), hostNS(t, "ipc"))
+		}},
+		{"host-users", nil, 0, func(t *testing.T, r result) {
+			m := strings.Fields(r.stdout)
+			if len(m) != 3 || m[0] != "0" || m[1] == "0" || m[2] != "65536" {
+				t.Errorf("uid_map: got %q, want container 0 mapped to an unprivileged host range of 65536", r.stdout)
+			}
+		}},
+		{"resources", nil, 0, func(t *testing.T, r result) {
+			wantEq(t, "limits, as the container's cgroup shows them", r.stdout, "memory: 67108864\ncpu: 50000\n")
+		}},
+		{"restricted", nil, 0, func(t *testing.T, r result) {
+			if !strings.HasPrefix(r.stdout, "uid=1000(") {
+				t.Errorf("id: got %q, want uid 1000", r.stdout)
+			}
+			for field, want := range map[string]string{"CapEff": "0000000000000000",
+				"CapBnd": "0000000000000000", "NoNewPrivs": "1", "Seccomp": "2"} {
+				wantEq(t, field, statusField(t, r.stdout, field), want)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pod, func(t *testing.T) {
+			r := runPod(t, tt.pod, tt.flags...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d; stdout %q, stderr %q", r.code, tt.code, r.stdout, r.stderr)
+			}
+			tt.check(t, r)
+		})
+	}
+}
+
+func wantEq(t *testing.T, what, got, want string) {
+	t.Helper()
+	if got != want {
+		t.Errorf("%s: got %q, want %q", what, got, want)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPodOwnNamespaces is the negative of the host-* examples: a pod that
+// asks for nothing shares no namespace with the host.
+func TestPodOwnNamespaces(t *testing.T) {
+	pod := filepath.Join(t.TempDir(), "pod.yaml")
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata: {name: own}\nspec:\n  containers:\n  - name: demo\n" +
+		"    command: [/bin/sh, -c, 'for n in net pid ipc uts user; do readlink /proc/self/ns/$n; done; hostname']\n"
+	if err := os.WriteFile(pod, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := specFromPod(t, pod, dir); r.code != 0 {
+		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+	}
+	out := strings.Fields(ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-own"))
+	for i, n := range []string{"net", "pid", "ipc", "uts"} {
+		if out[i] == hostNS(t, n) {
+			t.Errorf("%s namespace: got the host's %s, want one of the container's own", n, out[i])
+		}
+	}
+	wantEq(t, "user namespace", out[4], hostNS(t, "user"))
+	wantEq(t, "hostname", out[5], "own")
+}
+
+// emptyStateRoot fails if a refused start left a container's state.
+func emptyStateRoot(t *testing.T, root string) {
+	t.Helper()
+	entries, _ := os.ReadDir(root)
+	if len(entries) > 0 {
+		t.Errorf("state root %s holds %d entries after a refused start, want none", root, len(entries))
+	}
+}
+
+// oneLineError checks a refusal: exit 125 and one line naming want.
+func oneLineError(t *testing.T, r result, want string) {
+	t.Helper()
+	msg := strings.TrimSuffix(r.stderr, "\n")
+	if r.code != 125 || strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "sandbox: ") ||
+		!strings.Contains(msg, want) {
+		t.Errorf("got exit %d, stderr %q; want 125 and one line with %q", r.code, r.stderr, want)
+	}
+}
+
+// TestRunAsNonRoot refuses uid 0 on every start path, before anything is
+// set up, and lets another uid start.
+func TestRunAsNonRoot(t *testing.T) {
+	_, rootfs := env(t)
+	const refusal = "the process would run as uid 0, which run.sandbox.non-root"
+	t.Run("pod, run --bundle", func(t *testing.T) {
+		dir, root := podBundle(t, "run-as-non-root")
+		oneLineError(t, oci(t, root, "run", "--bundle", dir, "kube-nonroot"), refusal)
+		emptyStateRoot(t, root)
+		noCgroup(t, "kube-nonroot", "a refused run --bundle")
+	})
+	t.Run("pod, create", func(t *testing.T) {
+		dir, root := podBundle(t, "run-as-non-root")
+		oneLineError(t, oci(t, root, "create", "--bundle", dir, "kube-nonroot-c"), refusal)
+		emptyStateRoot(t, root)
+		noCgroup(t, "kube-nonroot-c", "a refused create")
+		noProcess(t, "kube-nonroot-c")
+	})
+	t.Run("run --run-as-non-root", func(t *testing.T) {
+		r := sandbox(t, "", "run", "--run-as-non-root", rootfs, "/bin/true")
+		oneLineError(t, r, refusal)
+		noCgroup(t, runCgroup(r.pid), "a refused run")
+	})
+	t.Run("run --run-as-non-root --user 1000", func(t *testing.T) {
+		wantEq(t, "id -u", runOK(t, "run", "--run-as-non-root", "--user", "1000", rootfs, "id", "-u"), "1000\n")
+	})
+	t.Run("exec as root into a non-root container", func(t *testing.T) {
+		dir, root := podBundle(t, "restricted")
+		editConfig(t, dir, func(c map[string]any) {
+			c["process"].(map[string]any)["args"] = []string{"sleep", "1000"}
+		})
+		ociOK(t, root, "run", "--detach", "--bundle", dir, "kube-exec")
+		defer oci(t, root, "delete", "--force", "kube-exec")
+		oneLineError(t, oci(t, root, "exec", "--user", "0", "kube-exec", "id"), refusal)
+		wantEq(t, "exec as the container's user", ociOK(t, root, "exec", "kube-exec", "id", "-u"), "1000\n")
+	})
+}
+
+// TestSpecFromPodBadInput: each mistake is one line naming the field, and
+// no config.json is written.
+func TestSpecFromPodBadInput(t *testing.T) {
+	write := func(t *testing.T, yaml string) string {
+		p := filepath.Join(t.TempDir(), "pod.yaml")
+		if err := os.WriteFile(p, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pod := func(ctr string) string {
+		return "apiVersion: v1\nkind: Pod\nmetadata: {name: bad}\nspec:\n  containers:\n  - name: demo\n" +
+			"    command: [/bin/true]\n" + ctr
+	}
+	two := "apiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers:\n" +
+		"  - {name: web, command: [/bin/true]}\n  - {name: log, command: [/bin/true]}\n"
+	tests := []struct {
+		name, yaml, want string
+		flags            []string
+	}{
+		{"not YAML", "kind: Pod\nspec: [\n", "pod.yaml: not valid YAML: line 2", nil},
+		{"not a Pod", "apiVersion: apps/v1\nkind: Deployment\n", "kind is Deployment: this reads a Pod", nil},
+		{"missing container", two, `the pod has no container "db": choose one of web, log`,
+			[]string{"--container", "db"}},
+		{"several containers", two, "the pod has several containers (web, log): choose one with --container NAME", nil},
+		{"unknown field", pod("    securityContext: {runAsUsr: 1}\n"),
+			"spec.containers[0].securityContext.runAsUsr: not a field of a v1 Pod", nil},
+		{"wrong type", pod("    securityContext: {privileged: yes please}\n"),
+			"spec.containers[0].securityContext.privileged: got a string, want true or false", nil},
+		{"negative uid", pod("    securityContext: {runAsUser: -1}\n"),
+			"spec.containers[0].securityContext.runAsUser: -1 is out of range", nil},
+		{"unknown capability", pod("    securityContext: {capabilities: {add: [TIME_TRAVEL]}}\n"),
+			`spec.containers[0].securityContext.capabilities.add[0]: unknown capability "TIME_TRAVEL"`, nil},
+		{"seccomp type", pod("    securityContext: {seccompProfile: {type: Strict}}\n"),
+			`spec.containers[0].securityContext.seccompProfile.type: "Strict"`, nil},
+		{"host-wide sysctl", "apiVersion: v1\nkind: Pod\nmetadata: {name: s}\nspec:\n" +
+			"  securityContext: {sysctls: [{name: vm.swappiness, value: '1'}]}\n" +
+			"  containers: [{name: demo, command: [/bin/true]}]\n",
+			"spec.securityContext.sysctls[0].name: vm.swappiness is not namespaced", nil},
+		{"valueFrom", pod("    env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n"),
+			"spec.containers[0].env[0].valueFrom: not supported", nil},
+		{"--rootless", pod(""), "--rootless does not go with --from-pod", []string{"--rootless"}},
+		{"Localhost profile missing",
+			pod("    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n"),
+			"localhostProfile: open " + podsDir + "/seccomp/x.json: no such file or directory",
+			[]string{"--seccomp-root", filepath.Join(podsDir, "seccomp")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			oneLineError(t, specFromPod(t, write(t, tt.yaml), dir, tt.flags...), tt.want)
+			if _, err := os.Stat(filepath.Join(dir, "config.json")); err == nil {
+				t.Errorf("a refused conversion left %s/config.json", dir)
+			}
+		})
+	}
+	t.Run("no pod file", func(t *testing.T) {
+		oneLineError(t, specFromPod(t, filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()),
+			"pod file: open ")
+	})
+	t.Run("no bundle directory", func(t *testing.T) {
+		oneLineError(t, specFromPod(t, filepath.Join(podsDir, "restricted.yaml"), filepath.Join(t.TempDir(), "none")),
+			"none is not a directory: create it first, or pick another --bundle")
+	})
+	t.Run("existing config.json", func(t *testing.T) {
+		dir := t.TempDir()
+		cfg := filepath.Join(dir, "config.json")
+		os.WriteFile(cfg, []byte("mine\n"), 0o644)
+		oneLineError(t, specFromPod(t, filepath.Join(podsDir, "restricted.yaml"), dir),
+			"config.json already exists: remove it first, or pick another --bundle")
+		wantEq(t, "config.json", readHost(t, cfg), "mine")
+	})
+	t.Run("the fsGroup note", func(t *testing.T) {
+		r := specFromPod(t, filepath.Join(podsDir, "supplemental-groups.yaml"), t.TempDir())
+		if r.code != 0 || !strings.Contains(r.stderr, "sandbox: note: spec.securityContext.fsGroup: "+
+			"added to the process's groups only; the volume ownership it also sets cannot apply") {
+			t.Errorf("got exit %d, stderr %q; want 0 and the fsGroup note", r.code, r.stderr)
+		}
+	})
+}
+
+// TestSpecFromPodWithoutConverter: a sandbox installed without
+// sandbox-kube says what to build.
+func TestSpecFromPodWithoutConverter(t *testing.T) {
+	bin, _ := env(t)
+	alone := filepath.Join(t.TempDir(), "sandbox")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+	dir := t.TempDir()
+	r := runBin(t, alone, "", "spec", "--from-pod", filepath.Join(podsDir, "restricted.yaml"), "--bundle", dir)
+	oneLineError(t, r, "spec --from-pod needs sandbox-kube, beside sandbox or on PATH: build it with `make build`")
+	if _, err := os.Stat(filepath.Join(dir, "config.json")); err == nil {
+		t.Errorf("left %s/config.json", dir)
+	}
+}
