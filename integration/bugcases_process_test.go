@@ -258,12 +258,32 @@ func TestB20KilledRuntime(t *testing.T) {
 			t.Errorf("host mount table changed:\nbefore:\n%s\nafter:\n%s", before, after)
 		}
 		// A killed run cannot remove its cgroup; the next run sweeps the
-		// cgroups whose owner is gone.
-		runOK(t, "run", rootfs, "true")
-		for _, d := range cgroupDirs("run-*") {
-			if pid, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(d), "run-"), "-"); ok && !bcAlive(pid) {
-				t.Errorf("cgroup of a killed run left after the next run: %s", d)
+		// cgroups whose owner is gone once their processes are gone. A
+		// child killed before its exec is a Go process whose threads the
+		// kernel may take a while to tear down on a busy host: wait for
+		// that first, or the sweep rightly leaves the cgroup.
+		orphans := func() (dirs []string) {
+			for _, d := range cgroupDirs("run-*") {
+				if pid, _, ok := strings.Cut(strings.TrimPrefix(filepath.Base(d), "run-"), "-"); ok && !bcAlive(pid) {
+					dirs = append(dirs, d)
+				}
 			}
+			return dirs
+		}
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			busy := false
+			for _, d := range orphans() {
+				procs, _ := os.ReadFile(filepath.Join(d, "cgroup.procs"))
+				busy = busy || len(bytes.TrimSpace(procs)) > 0
+			}
+			if !busy {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		runOK(t, "run", rootfs, "true")
+		for _, d := range orphans() {
+			t.Errorf("cgroup of a killed run left after the next run: %s", d)
 		}
 	})
 
