@@ -729,3 +729,14 @@ func TestPrivileged(t *testing.T) {
 	}
 	runFails(t, 125, "--privileged grants every capability and --drop-all none", "run", "--privileged", "--drop-all", rootfs, "true")
 }
+
+// A rootfs or volume below a directory that only host root may search
+// (t.TempDir and mktemp -d make such directories) is out of reach of a
+// container root mapped to an unprivileged host uid: the error says so.
+func TestUserNSUnreachableRootfs(t *testing.T) {
+	rootfs := privateRootfs(t) // below a 0700 t.TempDir()
+	_, shared := env(t)
+	hint := "the container's root is host uid 1000000: it needs search permission"
+	runFails(t, 125, hint, "run", "--userns", rootfs, "true")
+	runFails(t, 125, hint, "run", "--userns", "-v", t.TempDir()+":/v", shared, "true")
+}

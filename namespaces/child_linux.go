@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -144,7 +145,7 @@ func child(base int, sync *os.File) error {
 		return err
 	}
 	if err := rootfs.Prepare(s, layout, beforePivot, c.MountBase, x); err != nil {
-		return err
+		return userNSHint(s, err)
 	}
 	if err := setupUTSAndNet(s, x); err != nil {
 		return err
@@ -485,4 +486,29 @@ func newSessionKeyring(name string, x *explain.Recorder) error {
 		x.Note("keyctl", "KEYCTL_JOIN_SESSION_KEYRING "+name)
 	}
 	return nil
+}
+
+// userNSHint explains a permission error of the rootfs set-up in a user
+// namespace: the child is then the container's root, an unprivileged host
+// uid to the host's files, and a directory only host root may search
+// (mktemp -d makes one) hides the rootfs or a volume below it.
+func userNSHint(s *specs.Spec, err error) error {
+	userns := false
+	for _, ns := range s.Linux.Namespaces {
+		userns = userns || ns.Type == specs.UserNamespace
+	}
+	if !userns || !errors.Is(err, unix.EACCES) {
+		return err
+	}
+	who := "an unprivileged host uid"
+	// The line of uid 0 reads "0 HOSTID COUNT".
+	if m, rerr := os.ReadFile("/proc/self/uid_map"); rerr == nil {
+		for _, line := range strings.Split(string(m), "\n") {
+			if f := strings.Fields(line); len(f) == 3 && f[0] == "0" {
+				who = "host uid " + f[1]
+			}
+		}
+	}
+	return fmt.Errorf("%w (in its user namespace the container's root is %s: "+
+		"it needs search permission on every directory above the rootfs and each volume)", err, who)
 }
