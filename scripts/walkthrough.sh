@@ -15,13 +15,19 @@
 # standard error merged into standard output. A command that exits non-zero
 # gets an "[exit N]" line, so a refusal the page shows stays a refusal.
 #
-# Host PIDs, namespace inode numbers and the random part of cgroup names
-# differ between runs, so --check compares the two pages with every run of
-# three or more digits replaced by N and every 12-digit hex word by H:
-# everything else, words, small numbers, masks and flags, must match.
+# Host PIDs, the inode numbers of new namespaces and the random part of
+# cgroup names differ between runs, so --check compares the two pages with
+# those, and only those, replaced by a placeholder: everything else, ids,
+# capability masks, counts and flags, must match.
+#
+# The script holds the integration tests' host lock
+# (/run/sandbox-integration.lock): the containers of one must not show up
+# in the other's checks for leftovers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+exec 9>/run/sandbox-integration.lock
+flock 9
 doc=$top/docs/walkthrough.md
 mode=write
 case "${1:-}" in
@@ -85,7 +91,13 @@ if [ "$mode" = write ]; then
   exit 0
 fi
 
-normalize() { sed -E -e 's/\b[0-9a-f]{12}\b/H/g' -e 's/[0-9]{3,}/N/g' "$1"; }
+normalize() {
+  sed -E -e 's/\b40265[0-9]{5}\b/NSINODE/g' \
+    -e 's/run-[0-9]+-[0-9a-f]{12}/run-PID-ID/g' \
+    -e 's/\bpid( +)[0-9]+/pid\1PID/g' \
+    -e 's/write [0-9]+ to/write PID to/g' \
+    -e 's|/proc/[0-9]+/|/proc/PID/|g' "$1"
+}
 if ! diff -u --label "$doc (as written)" --label "$doc (as run now)" \
     <(normalize "$doc") <(normalize "$out"); then
   echo "walkthrough: docs/walkthrough.md no longer matches what sandbox prints:" \
