@@ -205,6 +205,12 @@ func TestExplainFollowsConfig(t *testing.T) {
 	if c := clone(base); !strings.Contains(c, "CLONE_NEWNET") || strings.Contains(c, "CLONE_NEWUSER") {
 		t.Errorf("default run: got %q, want CLONE_NEWNET and no CLONE_NEWUSER", c)
 	}
+	// The child makes its cgroup namespace itself, once in its cgroup: the
+	// clone(2) line names only the flags that clone was given.
+	if c := clone(base); strings.Contains(c, "CLONE_NEWCGROUP") ||
+		len(linesWith(base.stderr, "unshare      CLONE_NEWCGROUP")) != 1 {
+		t.Errorf("default run: got clone %q, want CLONE_NEWCGROUP only in the child's unshare line", c)
+	}
 	c := clone(sandbox(t, "", "run", "--explain", "--net", "host", "--userns", rootfs, "true"))
 	if strings.Contains(c, "CLONE_NEWNET") || !strings.Contains(c, "CLONE_NEWUSER") {
 		t.Errorf("--net host --userns: got %q, want CLONE_NEWUSER and no CLONE_NEWNET", c)

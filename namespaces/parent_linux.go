@@ -232,7 +232,7 @@ func start(s *specs.Spec, o Options) (*Process, error) {
 		return nil, cloneError(err)
 	}
 
-	explainStart(o.Explain, cmd, flags, len(join))
+	explainStart(o.Explain, cmd, len(join))
 	p := &Process{cmd: cmd, proc: cmd.Process, sync: parentSock, sent: sent, x: o.Explain}
 	if joinsPID(join) {
 		// The join stage forked into the PID namespace: its child is the
@@ -658,15 +658,16 @@ func (p *Process) Wait() (int, error) {
 }
 
 // explainStart records what cmd.Start did, from the attributes it was
-// given: os/exec's clone(2) with the namespace flags, its writes of the id
+// given: os/exec's clone(2) with the namespace flags it was given (not the
+// cgroup namespace, which the child unshares itself), its writes of the id
 // maps, and the forked child's own steps up to the execve of the child
 // stage.
-func explainStart(x *explain.Recorder, cmd *exec.Cmd, flags uintptr, joined int) {
+func explainStart(x *explain.Recorder, cmd *exec.Cmd, joined int) {
 	if !x.On() {
 		return
 	}
 	pid, a := cmd.Process.Pid, cmd.SysProcAttr
-	x.Clone(flags, pid)
+	x.Clone(uintptr(a.Cloneflags), pid)
 	for _, m := range a.UidMappings {
 		x.IDMap("uid_map", pid, m.ContainerID, m.HostID, m.Size)
 	}
