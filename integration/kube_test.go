@@ -2,6 +2,7 @@ package integration
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -349,5 +350,39 @@ func TestSpecFromPodWithoutConverter(t *testing.T) {
 	oneLineError(t, r, "spec --from-pod needs sandbox-kube, beside sandbox or on PATH: build it with `make build`")
 	if _, err := os.Stat(filepath.Join(dir, "config.json")); err == nil {
 		t.Errorf("left %s/config.json", dir)
+	}
+}
+
+// TestFromPodRootfsRelative: a --rootfs given as a relative path is the
+// caller's, resolved against the working directory, even when it is
+// spelled "rootfs" like the default (which stays relative to the bundle).
+func TestFromPodRootfsRelative(t *testing.T) {
+	bin, _ := env(t)
+	work := t.TempDir() // spec only checks that the rootfs is a directory
+	for _, d := range []string{"rootfs", "given", "default", "default/rootfs"} {
+		if err := os.Mkdir(filepath.Join(work, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pod, err := filepath.Abs(filepath.Join(podsDir, "run-as-user.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ bundle, flag, want string }{
+		{"given", "--rootfs=rootfs", filepath.Join(work, "rootfs")},
+		{"default", "--container=demo", "rootfs"},
+	} {
+		cmd := exec.Command(bin, "spec", "--from-pod", pod, tc.flag, "--bundle", tc.bundle)
+		cmd.Dir = work
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("spec --from-pod %s: %v: %s", tc.flag, err, out)
+		}
+		data, err := os.ReadFile(filepath.Join(work, tc.bundle, "config.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"path": "` + tc.want + `"`; !strings.Contains(string(data), want) {
+			t.Errorf("%s: config.json has no %s", tc.flag, want)
+		}
 	}
 }

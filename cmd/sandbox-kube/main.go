@@ -81,19 +81,20 @@ func run(argv []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.pod, err)
 	}
-	rootfs, written := a.rootfs, a.rootfs
+	rootfs := a.rootfs
 	if rootfs == "" {
-		rootfs, written = filepath.Join(a.bundle, "rootfs"), "rootfs"
+		rootfs = filepath.Join(a.bundle, "rootfs")
 	}
 	o := kube.Options{Container: a.container, Rootfs: rootfs, SeccompRoot: a.seccompRoot}
 	s, notes, err := kube.Convert(pod, o)
 	if err != nil {
 		return fmt.Errorf("%s: %w", a.pod, err)
 	}
-	if written != "rootfs" {
-		written = s.Root.Path // spec.New resolved it against the working directory
+	// A given rootfs stays as spec.New resolved it, against the working
+	// directory; the default is written relative, so the bundle can move.
+	if a.rootfs == "" {
+		s.Root.Path = "rootfs"
 	}
-	s.Root.Path = written
 	for _, n := range notes {
 		fmt.Fprintf(os.Stderr, "sandbox: note: %s\n", n)
 	}
