@@ -25,6 +25,14 @@
 # in the other's checks for leftovers.
 set -euo pipefail
 
+# The page must not show the name of the machine that wrote it: the
+# script runs in a UTS namespace of its own, whose hostname is "host". For
+# the commands that is the host's name (hostNetwork shares it).
+if [ -z "${WALKTHROUGH_UTS:-}" ]; then
+  WALKTHROUGH_UTS=1 exec unshare --uts bash "$0" "$@"
+fi
+hostname host
+
 top=$(cd "$(dirname "$0")/.." && pwd)
 exec 9>/run/sandbox-integration.lock
 flock 9
