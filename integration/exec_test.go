@@ -100,6 +100,30 @@ func TestExecProcess(t *testing.T) {
 	if out := ociOK(t, root, "exec", "--process", proc, "ctr"); out != "bar 7\n" {
 		t.Errorf("exec --process: got %q, want %q", out, "bar 7\n")
 	}
+
+	// uid (uid_t)-1 is "no change" to setresuid(2): the process would keep
+	// the runtime's root.
+	bcWriteFile(t, proc, `{"args":["id","-u"],"cwd":"/","user":{"uid":4294967295,"gid":7}}`, 0o644)
+	if r := oci(t, root, "exec", "--process", proc, "ctr"); r.code != 125 || r.stdout != "" ||
+		!strings.Contains(r.stderr, "process.user.uid 4294967295 is (uid_t)-1") {
+		t.Errorf("exec --process with uid 4294967295: got exit %d, %q %q, want a refusal", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestBundleUIDNoChange: a bundle whose uid is (uid_t)-1 is refused before
+// anything is created, where setresuid(2) would have left it root.
+func TestBundleUIDNoChange(t *testing.T) {
+	for _, field := range []string{"uid", "gid"} {
+		dir, root := bundle(t, "id")
+		editConfig(t, dir, func(c map[string]any) {
+			c["process"].(map[string]any)["user"].(map[string]any)[field] = 4294967295
+		})
+		r := oci(t, root, "run", "--bundle", dir, "nochange")
+		if r.code != 125 || r.stdout != "" || !strings.Contains(r.stderr, "process.user."+field+" 4294967295") {
+			t.Errorf("%s 4294967295: got exit %d, %q %q, want a refusal", field, r.code, r.stdout, r.stderr)
+		}
+		noCgroup(t, "nochange", "run --bundle with "+field+" -1")
+	}
 }
 
 // TestExecStatus: the exit status is the process's own, or the docker

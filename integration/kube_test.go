@@ -236,6 +236,13 @@ func TestRunAsNonRoot(t *testing.T) {
 		oneLineError(t, r, refusal)
 		noCgroup(t, runCgroup(r.pid), "a refused run")
 	})
+	t.Run("run --run-as-non-root with uid 1000 mapped to host root", func(t *testing.T) {
+		r := sandbox(t, "", "run", "--run-as-non-root", "--user", "1000",
+			"--uid-map", "0:100000:1000", "--uid-map", "1000:0:1", "--uid-map", "1001:101001:64535",
+			"--gid-map", "0:100000:65536", rootfs, "/bin/true")
+		oneLineError(t, r, "uid 1000 is host uid 0 through linux.uidMappings")
+		noCgroup(t, runCgroup(r.pid), "a refused run")
+	})
 	t.Run("run --run-as-non-root --user 1000", func(t *testing.T) {
 		wantEq(t, "id -u", runOK(t, "run", "--run-as-non-root", "--user", "1000", rootfs, "id", "-u"), "1000\n")
 	})

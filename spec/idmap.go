@@ -78,12 +78,18 @@ func mapString(m specs.LinuxIDMapping) string {
 
 // Mapped reports whether a container id falls inside the maps.
 func Mapped(maps []specs.LinuxIDMapping, id uint32) bool {
+	_, ok := HostID(maps, id)
+	return ok
+}
+
+// HostID returns the host id that container id takes through maps.
+func HostID(maps []specs.LinuxIDMapping, id uint32) (uint32, bool) {
 	for _, m := range maps {
 		if id >= m.ContainerID && uint64(id) < uint64(m.ContainerID)+uint64(m.Size) {
-			return true
+			return m.HostID + (id - m.ContainerID), true
 		}
 	}
-	return false
+	return 0, false
 }
 
 // DescribeMapped lists the container ranges of maps, as "0-65535".

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -105,6 +106,9 @@ func validateProcess(s *specs.Spec) error {
 	if a := p.OOMScoreAdj; a != nil && (*a < -1000 || *a > 1000) {
 		return fmt.Errorf("process.oomScoreAdj %d is out of range: the kernel takes -1000 to 1000", *a)
 	}
+	if err := validateIDs(p.User); err != nil {
+		return err
+	}
 	if c := p.Capabilities; c != nil {
 		for _, set := range [][]string{c.Bounding, c.Effective, c.Permitted, c.Inheritable, c.Ambient} {
 			for _, n := range set {
@@ -112,6 +116,31 @@ func validateProcess(s *specs.Spec) error {
 					return fmt.Errorf("process.capabilities: %w", err)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// noID is (uid_t)-1, which setresuid(2), setresgid(2) and their kin take
+// as "leave this id as it is": a process given it would keep the runtime's
+// uid 0 instead of failing.
+const noID = math.MaxUint32
+
+// validateIDs refuses noID as any id of the process.
+func validateIDs(u specs.User) error {
+	refuse := func(field string, id uint32) error {
+		return fmt.Errorf("%s %d is (uid_t)-1, which the kernel takes as \"no change\" "+
+			"(the process would stay root): give 0 to %d", field, id, uint32(noID-1))
+	}
+	if u.UID == noID {
+		return refuse("process.user.uid", u.UID)
+	}
+	if u.GID == noID {
+		return refuse("process.user.gid", u.GID)
+	}
+	for _, g := range u.AdditionalGids {
+		if g == noID {
+			return refuse("process.user.additionalGids", g)
 		}
 	}
 	return nil
@@ -220,6 +249,12 @@ func validateNonRoot(s *specs.Spec) error {
 	case s.Process.User.UID == 0:
 		return fmt.Errorf("the process would run as uid 0, which %s (--run-as-non-root, runAsNonRoot) forbids: "+
 			"give another uid with --user, runAsUser or process.user.uid", NonRootAnnotation)
+	}
+	// Nor may a user namespace make the process's uid the host's root.
+	if host, ok := HostID(s.Linux.UIDMappings, s.Process.User.UID); ok && host == 0 &&
+		HasNamespace(s, specs.UserNamespace) {
+		return fmt.Errorf("uid %d is host uid 0 through linux.uidMappings, which %s (--run-as-non-root, "+
+			"runAsNonRoot) forbids: map it to an unprivileged host uid", s.Process.User.UID, NonRootAnnotation)
 	}
 	return nil
 }

@@ -208,6 +208,28 @@ func TestValidate(t *testing.T) {
 		{"non-root not asked", func(s *specs.Spec) {
 			s.Annotations = map[string]string{NonRootAnnotation: "false"}
 		}, ""},
+		{"non-root asked, uid 1000 mapped to host root", func(s *specs.Spec) {
+			withUserNS(s)
+			s.Linux.UIDMappings = []specs.LinuxIDMapping{
+				{ContainerID: 0, HostID: 100000, Size: 1000}, {ContainerID: 1000, HostID: 0, Size: 1},
+			}
+			s.Annotations = map[string]string{NonRootAnnotation: "true"}
+			s.Process.User.UID = 1000
+		}, "uid 1000 is host uid 0 through linux.uidMappings, which run.sandbox.non-root (--run-as-non-root, " +
+			"runAsNonRoot) forbids: map it to an unprivileged host uid"},
+
+		// (uid_t)-1 means "no change" to setresuid(2): the process would
+		// stay root.
+		{"uid -1", func(s *specs.Spec) { s.Process.User.UID = 4294967295 },
+			`process.user.uid 4294967295 is (uid_t)-1, which the kernel takes as "no change" ` +
+				"(the process would stay root): give 0 to 4294967294"},
+		{"gid -1", func(s *specs.Spec) { s.Process.User.GID = 4294967295 },
+			`process.user.gid 4294967295 is (uid_t)-1, which the kernel takes as "no change" ` +
+				"(the process would stay root): give 0 to 4294967294"},
+		{"additional gid -1", func(s *specs.Spec) { s.Process.User.AdditionalGids = []uint32{5, 4294967295} },
+			`process.user.additionalGids 4294967295 is (uid_t)-1, which the kernel takes as "no change" ` +
+				"(the process would stay root): give 0 to 4294967294"},
+		{"uid 4294967294", func(s *specs.Spec) { s.Process.User.UID = 4294967294 }, ""},
 		{"non-root annotation misspelt", func(s *specs.Spec) {
 			s.Annotations = map[string]string{NonRootAnnotation: "yes"}
 		}, `annotation run.sandbox.non-root="yes": write true or false`},
