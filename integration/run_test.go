@@ -340,6 +340,7 @@ func TestUserNamespace(t *testing.T) {
 		{[]string{"--uid-map", "0:-1:10"}, "not a number"},
 		{[]string{"--uid-map", "0:4294967290:10"}, "runs past"},
 		{[]string{"--uid-map", "0:100000:10", "--uid-map", "5:200000:10"}, "overlap"},
+		{[]string{"--uid-map", "2000:0:1", "--gid-map", "2000:0:1", "--user", "2000:2000"}, "must map container id 0"},
 	} {
 		t.Run(strings.Join(bad.args, " "), func(t *testing.T) {
 			runFails(t, 125, bad.want, append(append([]string{"run"}, bad.args...), rootfs, "true")...)

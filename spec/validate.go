@@ -170,6 +170,12 @@ func validateUser(s *specs.Spec) error {
 	if err := ValidateIDMaps("gid", l.GIDMappings); err != nil {
 		return err
 	}
+	// The child stage sets the container up as its root (setuid(0) inside
+	// the namespace), which fails with EINVAL when 0 is not mapped.
+	if !Mapped(l.UIDMappings, 0) || !Mapped(l.GIDMappings, 0) {
+		return errors.New("linux.uidMappings and linux.gidMappings (--uid-map, --gid-map) must map container id 0: " +
+			"sandbox sets the container up as its root; map it too, as with --uid-map 0:1000000:1")
+	}
 	u := s.Process.User
 	if !Mapped(l.UIDMappings, u.UID) {
 		return fmt.Errorf("uid %d is not mapped in the user namespace (%s)", u.UID, DescribeMapped(l.UIDMappings))

@@ -218,6 +218,13 @@ func TestValidate(t *testing.T) {
 		}, "uid 1000 is host uid 0 through linux.uidMappings, which run.sandbox.non-root (--run-as-non-root, " +
 			"runAsNonRoot) forbids: map it to an unprivileged host uid"},
 
+		{"user namespace without container root", func(s *specs.Spec) {
+			withUserNS(s)
+			s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 2000, HostID: 0, Size: 1}}
+			s.Process.User = specs.User{UID: 2000}
+		}, "linux.uidMappings and linux.gidMappings (--uid-map, --gid-map) must map container id 0: " +
+			"sandbox sets the container up as its root; map it too, as with --uid-map 0:1000000:1"},
+
 		// (uid_t)-1 means "no change" to setresuid(2): the process would
 		// stay root.
 		{"uid -1", func(s *specs.Spec) { s.Process.User.UID = 4294967295 },
