@@ -147,10 +147,14 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("ps: got no processes")
 	}
 
+	ociOK(t, root, "kill", "ctr", "0") // signal 0: is it running?
 	ociOK(t, root, "kill", "ctr", "KILL")
 	waitStatus(t, root, "ctr", "stopped")
 	if st := stateOf(t, root, "ctr"); st.Pid != 0 {
 		t.Errorf("stopped container reports pid %d, want none", st.Pid)
+	}
+	if r := oci(t, root, "kill", "ctr", "0"); r.code == 0 || !strings.Contains(r.stderr, "is not running") {
+		t.Errorf("kill 0 of a stopped container: got exit %d %q, want a refusal", r.code, r.stderr)
 	}
 	ociOK(t, root, "delete", "ctr")
 	if r := oci(t, root, "state", "ctr"); r.code == 0 {

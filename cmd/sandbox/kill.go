@@ -14,7 +14,7 @@ import (
 func killCommand() *cli.Command {
 	return &cli.Command{
 		Name:         "kill",
-		Usage:        "send a signal (default SIGTERM) to a container's init",
+		Usage:        "send a signal (default SIGTERM) to a container's init; signal 0 only checks it is running",
 		ArgsUsage:    "ID [SIGNAL]",
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
@@ -37,11 +37,12 @@ func killCommand() *cli.Command {
 }
 
 // parseSignal reads a signal as a number, or a name with or without SIG,
-// in any case: 9, KILL, sigkill, SIGRTMIN+3.
+// in any case: 9, KILL, sigkill, SIGRTMIN+3. Signal 0 sends nothing: as
+// with kill(2), and runc, it only asks whether the init is still running.
 func parseSignal(s string) (unix.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
-		if n <= 0 || n > 64 {
-			return 0, fmt.Errorf("signal %s is out of range: use 1 to 64", s)
+		if n < 0 || n > 64 {
+			return 0, fmt.Errorf("signal %s is out of range: use 0 to 64", s)
 		}
 		return unix.Signal(n), nil
 	}
