@@ -282,7 +282,7 @@ func TestSignalAndKillAll(t *testing.T) {
 	ociOK(t, root, "kill", "--all", "k", "9")
 	waitStatus(t, root, "k", "stopped")
 	ociOK(t, root, "delete", "k")
-	for _, bad := range []string{"NOPE", "0", "65"} {
+	for _, bad := range []string{"NOPE", "-1", "65"} {
 		ociOK(t, root, "run", "--detach", "--bundle", dir, "k"+bad)
 		if r := oci(t, root, "kill", "k"+bad, bad); r.code == 0 {
 			t.Errorf("kill with signal %q: got exit 0", bad)

@@ -736,8 +736,25 @@ func TestPrivileged(t *testing.T) {
 // container root mapped to an unprivileged host uid: the error says so.
 func TestUserNSUnreachableRootfs(t *testing.T) {
 	rootfs := privateRootfs(t) // below a 0700 t.TempDir()
-	_, shared := env(t)
 	hint := "the container's root is host uid 1000000: it needs search permission"
 	runFails(t, 125, hint, "run", "--userns", rootfs, "true")
-	runFails(t, 125, hint, "run", "--userns", "-v", t.TempDir()+":/v", shared, "true")
+
+	// A reachable rootfs of its own (the mountpoint of the volume is made
+	// in it before the volume is found out of reach), with a volume below
+	// a 0700 directory. t.TempDir's parent is 0700 too: use /tmp itself.
+	open, err := os.MkdirTemp("", "sbx-userns-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(open) })
+	if err := os.Chmod(open, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", rootfs, filepath.Join(open, "r")).CombinedOutput(); err != nil {
+		t.Fatalf("copy rootfs: %v: %s", err, out)
+	}
+	r := sandbox(t, "", "run", "--userns", "-v", t.TempDir()+":/v", filepath.Join(open, "r"), "true")
+	if r.code != 125 || !strings.Contains(r.stderr, "mount source of /v") || !strings.Contains(r.stderr, hint) {
+		t.Errorf("a volume out of reach: got exit %d %q, want 125 naming /v with the hint", r.code, r.stderr)
+	}
 }
