@@ -72,8 +72,10 @@ func TestPodExamples(t *testing.T) {
 			wantEq(t, "gid", firstField(t, r.stdout, "Gid"), "3000")
 		}},
 		{"supplemental-groups", nil, 0, func(t *testing.T, r result) {
+			// The primary gid (1000, user's in /etc/passwd) is among the
+			// groups, as containerd puts it there.
 			groups := strings.Fields(statusField(t, r.stdout, "Groups"))
-			for _, g := range []string{"2000", "4000"} {
+			for _, g := range []string{"1000", "2000", "4000"} {
 				if !contains(groups, g) {
 					t.Errorf("Groups: got %v, want %s among them", groups, g)
 				}

@@ -191,10 +191,22 @@ func (p *plan) setResources(_ *corev1.Pod, c *corev1.Container, cpath string, _ 
 // ambient capabilities are set for it (kubernetes/kubernetes#56374). The
 // filter is settled last, for the final bounding set.
 func (p *plan) finish(s *specs.Spec) error {
+	withPrimaryGroup(&s.Process.User)
 	if p.sec.privileged {
 		s.Process.Capabilities = caps.Sets(s.Process.Capabilities.Bounding, nil, s.Process.User.UID)
 		return nil
 	}
 	s.Process.Capabilities = caps.Sets(p.caps, nil, s.Process.User.UID)
 	return spec.SetSeccomp(s, p.profile)
+}
+
+// withPrimaryGroup puts the user's primary gid first among its additional
+// gids, unless it is there already, as containerd does since its fix for
+// CVE-2023-25173 (1.6.18, 1.7.0): a kubelet's container always holds its
+// primary group as a supplementary one too.
+func withPrimaryGroup(u *specs.User) {
+	if slices.Contains(u.AdditionalGids, u.GID) {
+		return
+	}
+	u.AdditionalGids = append([]uint32{u.GID}, u.AdditionalGids...)
 }

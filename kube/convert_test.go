@@ -83,15 +83,15 @@ func TestConvert(t *testing.T) {
 		{"runAsUser from the pod, runAsGroup from the container",
 			"  securityContext:\n    runAsUser: 1000\n    runAsGroup: 5\n",
 			"    securityContext:\n      runAsGroup: 7\n", func(t *testing.T, s *specs.Spec) {
-				want(t, "user", s.Process.User, specs.User{UID: 1000, GID: 7, AdditionalGids: []uint32{100}})
+				want(t, "user", s.Process.User, specs.User{UID: 1000, GID: 7, AdditionalGids: []uint32{7, 100}})
 			}},
 		{"runAsUser of the container wins", "  securityContext:\n    runAsUser: 1000\n",
 			"    securityContext:\n      runAsUser: 2000\n", func(t *testing.T, s *specs.Spec) {
-				want(t, "user", s.Process.User, specs.User{UID: 2000})
+				want(t, "user", s.Process.User, specs.User{UID: 2000, AdditionalGids: []uint32{0}})
 			}},
 		{"supplementalGroups and fsGroup", "  securityContext:\n    supplementalGroups: [4000, 4001]\n    fsGroup: 2000\n",
 			"", func(t *testing.T, s *specs.Spec) {
-				want(t, "additionalGids", s.Process.User.AdditionalGids, []uint32{4000, 4001, 2000})
+				want(t, "additionalGids", s.Process.User.AdditionalGids, []uint32{0, 4000, 4001, 2000})
 			}},
 		{"runAsNonRoot", "  securityContext:\n    runAsNonRoot: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "annotation", s.Annotations[spec.NonRootAnnotation], "true")
