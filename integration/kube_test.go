@@ -282,6 +282,8 @@ func TestSpecFromPodBadInput(t *testing.T) {
 	}{
 		{"not YAML", "kind: Pod\nspec: [\n", "pod.yaml: not valid YAML: line 2", nil},
 		{"not a Pod", "apiVersion: apps/v1\nkind: Deployment\n", "kind is Deployment: this reads a Pod", nil},
+		{"two documents", pod("") + "---\n" + pod(""),
+			"pod.yaml: holds 2 YAML documents (separated by ---): put one Pod in the file", nil},
 		{"missing container", two, `the pod has no container "db": choose one of web, log`,
 			[]string{"--container", "db"}},
 		{"several containers", two, "the pod has several containers (web, log): choose one with --container NAME", nil},
@@ -316,6 +318,10 @@ func TestSpecFromPodBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("/dev/zero", func(t *testing.T) {
+		oneLineError(t, specFromPod(t, "/dev/zero", t.TempDir()),
+			"pod file /dev/zero is larger than 1 MiB: a pod is a few KiB")
+	})
 	t.Run("no pod file", func(t *testing.T) {
 		oneLineError(t, specFromPod(t, filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()),
 			"pod file: open ")
