@@ -49,6 +49,22 @@ func TestConvertErrors(t *testing.T) {
 		{"several containers, none chosen", twoContainers, "",
 			"the pod has several containers (setup (init), a, b): choose one with --container NAME"},
 		{"missing container", twoContainers, "c", `the pod has no container "c": choose one of setup (init), a, b`},
+		{"duplicate name", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  containers: [{name: a, command: [/bin/true]}, {name: a, command: [/bin/false]}]\n", "a",
+			`spec.containers[1].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"init container named as a container", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  initContainers: [{name: a, command: [/bin/true]}]\n  containers: [{name: a, command: [/bin/true]}]\n", "a",
+			`spec.initContainers[0].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"ephemeral container named as a container", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  ephemeralContainers: [{name: a}]\n  containers: [{name: a, command: [/bin/true]}]\n", "",
+			`spec.ephemeralContainers[0].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"no name", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{command: [/bin/true]}]\n", "",
+			"spec.containers[0].name: is missing: name the container"},
+		{"name not a DNS label", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  containers: [{name: Web_1, command: [/bin/true]}]\n", "",
+			`spec.containers[0].name: "Web_1": a lowercase RFC 1123 label must consist of lower case alphanumeric ` +
+				`characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or ` +
+				`'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
 		{"no containers", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n", "",
 			"spec.containers: is empty: a pod needs at least one container"},
 		{"no command", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}]\n", "",
