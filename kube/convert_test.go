@@ -104,6 +104,12 @@ func TestConvert(t *testing.T) {
 			func(t *testing.T, s *specs.Spec) { want(t, "readonly", s.Root.Readonly, true) }},
 		{"allowPrivilegeEscalation false", "", "    securityContext:\n      allowPrivilegeEscalation: false\n",
 			func(t *testing.T, s *specs.Spec) { want(t, "noNewPrivileges", s.Process.NoNewPrivileges, true) }},
+		{"allowPrivilegeEscalation false with SYS_ADMIN: the API server's quirk", "",
+			"    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "noNewPrivileges", s.Process.NoNewPrivileges, true)
+				want(t, "CAP_SYS_ADMIN", slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_ADMIN"), true)
+			}},
 		{"allowPrivilegeEscalation true", "", "    securityContext:\n      allowPrivilegeEscalation: true\n",
 			func(t *testing.T, s *specs.Spec) { want(t, "noNewPrivileges", s.Process.NoNewPrivileges, false) }},
 		{"capabilities drop ALL, add one", "",

@@ -105,10 +105,10 @@ func TestConvertErrors(t *testing.T) {
 		{"privileged without escalation", sc("      privileged: true\n      allowPrivilegeEscalation: false\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts privileged: true: " +
 				"a privileged container can always escalate"},
-		{"SYS_ADMIN without escalation",
-			sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n"), "",
+		{"CAP_SYS_ADMIN without escalation",
+			sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [CAP_SYS_ADMIN]}\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts capabilities.add " +
-				"SYS_ADMIN, which allows escalation"},
+				"CAP_SYS_ADMIN, which allows escalation"},
 		{"host-wide sysctl", podSC("    sysctls: [{name: kernel.panic, value: \"1\"}]\n"), "",
 			"spec.securityContext.sysctls[0].name: kernel.panic is not namespaced: it would change the whole host; " +
 				"give a net.*, kernel.shm*, kernel.msg*, kernel.sem or fs.mqueue.* setting"},
