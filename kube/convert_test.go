@@ -168,6 +168,11 @@ func TestConvert(t *testing.T) {
 				want(t, "sysctl", s.Linux.Sysctl, map[string]string{
 					"net.ipv4.ip_unprivileged_port_start": "80", "kernel.shm_rmid_forced": "1"})
 			}},
+		{"a sysctl value with a tab", "  securityContext:\n    sysctls:\n" +
+			"    - {name: net.ipv4.ip_local_port_range, value: \"32768\\t60999\"}\n", "",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "sysctl", s.Linux.Sysctl["net.ipv4.ip_local_port_range"], "32768\t60999")
+			}},
 		{"hostNetwork", "  hostNetwork: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), false)
 			want(t, "uts namespace", spec.HasNamespace(s, specs.UTSNamespace), false)

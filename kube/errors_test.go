@@ -65,6 +65,9 @@ func TestConvertErrors(t *testing.T) {
 			`spec.containers[0].name: "Web_1": a lowercase RFC 1123 label must consist of lower case alphanumeric ` +
 				`characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or ` +
 				`'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
+		{"sysctl value with a newline", podSC("    sysctls: [{name: net.ipv4.ip_forward, value: \"1\\n0\"}]\n"), "",
+			`spec.securityContext.sysctls[0].value: "1\n0" holds a control character: the kernel would cut ` +
+				"the value there or refuse it; give it on one line"},
 		{"no containers", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n", "",
 			"spec.containers: is empty: a pod needs at least one container"},
 		{"no command", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}]\n", "",
