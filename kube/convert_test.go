@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"sandbox/caps"
 	"sandbox/spec"
@@ -205,6 +206,16 @@ func TestConvert(t *testing.T) {
 				want(t, "cpu quota", *r.CPU.Quota, int64(50000))
 				want(t, "cpu shares", *r.CPU.Shares, uint64(256))
 			}},
+		{"a cpu limit alone is its request too", "", "    resources:\n      limits: {cpu: 2}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "cpu quota", *s.Linux.Resources.CPU.Quota, int64(200000))
+				want(t, "cpu shares", *s.Linux.Resources.CPU.Shares, uint64(2048))
+			}},
+		{"a cpu limit of 0 sets no quota", "", "    resources:\n      limits: {cpu: 0}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "cpu quota", s.Linux.Resources.CPU.Quota == nil, true)
+				want(t, "cpu shares", *s.Linux.Resources.CPU.Shares, uint64(2))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,14 +245,15 @@ func wantSet(t *testing.T, what string, got, wantV []string) {
 
 func TestConvertNotes(t *testing.T) {
 	yaml := podYAML("  securityContext:\n    fsGroup: 2000\n",
-		"    volumeMounts:\n    - {name: data, mountPath: /data}\n    resources:\n      limits: {nvidia.com/gpu: 1}\n")
+		"    volumeMounts:\n    - {name: data, mountPath: /data}\n    resources:\n      limits: {nvidia.com/gpu: 1}\n"+
+			"      requests: {memory: 64Mi}\n")
 	_, notes, err := convert(t, yaml, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(notes, "\n")
 	for _, w := range []string{"spec.securityContext.fsGroup:", "spec.containers[0].volumeMounts:",
-		"spec.containers[0].resources.limits.nvidia.com/gpu:"} {
+		"spec.containers[0].resources.limits.nvidia.com/gpu:", "spec.containers[0].resources.requests.memory:"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("notes: got %q, want one starting %q", got, w)
 		}
@@ -262,5 +274,41 @@ func TestConvertLocalhostSeccomp(t *testing.T) {
 	}
 	if s.Linux.Seccomp == nil || s.Linux.Seccomp.DefaultAction != specs.ActAllow {
 		t.Fatalf("seccomp: got %+v, want the profile's default action SCMP_ACT_ALLOW", s.Linux.Seccomp)
+	}
+}
+
+func TestCPUClamps(t *testing.T) {
+	tests := []struct {
+		cpu    string
+		shares uint64
+		cpus   string
+	}{
+		{"1m", 2, "0.01"},
+		{"1", 1024, "1"},
+		{"250m", 256, "0.25"},
+		{"9m", 9, "0.01"},
+		{"11m", 11, "0.011"},
+		{"256", 262144, "256"},
+		{"1000", 262144, "1000"},
+		{"1048576", 262144, "1048576"},
+		{"1e9", 262144, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cpu, func(t *testing.T) {
+			q := resource.MustParse(tt.cpu)
+			if got := cpuShares(q); got != tt.shares {
+				t.Errorf("cpuShares: got %d, want %d", got, tt.shares)
+			}
+			got, err := cpuLimit(q, "limits.cpu")
+			if tt.cpus == "" {
+				if err == nil {
+					t.Errorf("cpuLimit: got %s, want an error", got)
+				}
+				return
+			}
+			if err != nil || got != tt.cpus {
+				t.Errorf("cpuLimit: got %q, %v; want %q", got, err, tt.cpus)
+			}
+		})
 	}
 }
