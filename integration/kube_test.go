@@ -196,6 +196,31 @@ func TestPodOwnNamespaces(t *testing.T) {
 	wantEq(t, "hostname", out[5], "own")
 }
 
+// TestPodMaskedPaths is the negative of the privileged and
+// proc-mount-unmasked examples: the same pod without the field has
+// /proc/keys, a path every kernel has, masked by a mount.
+func TestPodMaskedPaths(t *testing.T) {
+	for pod, field := range map[string]string{"privileged": "privileged: true",
+		"proc-mount-unmasked": "procMount: Unmasked"} {
+		t.Run(pod, func(t *testing.T) {
+			data := readHost(t, filepath.Join(podsDir, pod+".yaml"))
+			if !strings.Contains(data, field) {
+				t.Fatalf("%s.yaml has no %q", pod, field)
+			}
+			file := filepath.Join(t.TempDir(), "pod.yaml")
+			if err := os.WriteFile(file, []byte(strings.Replace(data, field, "{}", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if r := specFromPod(t, file, dir); r.code != 0 {
+				t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+			}
+			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-masked-"+pod)
+			wantEq(t, "masked", statusField(t, out, "masked"), "1")
+		})
+	}
+}
+
 // emptyStateRoot fails if a refused start left a container's state.
 func emptyStateRoot(t *testing.T, root string) {
 	t.Helper()
