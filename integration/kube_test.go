@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -217,6 +218,38 @@ func TestPodMaskedPaths(t *testing.T) {
 			}
 			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-masked-"+pod)
 			wantEq(t, "masked", statusField(t, out, "masked"), "1")
+		})
+	}
+}
+
+// TestPodHostIPCShm: with hostIPC the container sees the host's /dev/shm,
+// where POSIX shared memory lives, as under containerd; without it, its
+// own.
+func TestPodHostIPCShm(t *testing.T) {
+	name := fmt.Sprintf("sandbox-kube-test-%d", os.Getpid())
+	host := filepath.Join("/dev/shm", name)
+	if err := os.WriteFile(host, []byte("from the host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(host) })
+	for _, hostIPC := range []bool{true, false} {
+		t.Run(fmt.Sprintf("hostIPC %v", hostIPC), func(t *testing.T) {
+			yaml := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: shm}\nspec:\n  hostIPC: %v\n"+
+				"  containers:\n  - name: demo\n    command: [/bin/sh, -c, 'cat /dev/shm/%s || true']\n", hostIPC, name)
+			file := filepath.Join(t.TempDir(), "pod.yaml")
+			if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if r := specFromPod(t, file, dir); r.code != 0 {
+				t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+			}
+			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-shm")
+			want := ""
+			if hostIPC {
+				want = "from the host\n"
+			}
+			wantEq(t, "the host's file, read inside", out, want)
 		})
 	}
 }

@@ -51,6 +51,7 @@ type plan struct {
 	notes   []string
 	caps    []string         // the capability set, unless privileged
 	profile *seccomp.Profile // nil: no filter
+	hostIPC bool             // bind the host's /dev/shm
 }
 
 // newPlan checks the pod and the container and translates their fields.
@@ -143,6 +144,7 @@ func (p *plan) setNamespaces(pod *corev1.Pod, _ *corev1.Container, _ string, _ O
 	}
 	if pod.Spec.HostIPC {
 		o.HostNamespaces = append(o.HostNamespaces, specs.IPCNamespace)
+		p.hostIPC = true
 	}
 	o.UserNS = !hostUsers(pod)
 	var err error
@@ -192,6 +194,9 @@ func (p *plan) setResources(_ *corev1.Pod, c *corev1.Container, cpath string, _ 
 // filter is settled last, for the final bounding set.
 func (p *plan) finish(s *specs.Spec) error {
 	withPrimaryGroup(&s.Process.User)
+	if p.hostIPC {
+		bindHostShm(s)
+	}
 	if p.sec.privileged {
 		s.Process.Capabilities = caps.Sets(s.Process.Capabilities.Bounding, nil, s.Process.User.UID)
 		return nil
@@ -209,4 +214,25 @@ func withPrimaryGroup(u *specs.User) {
 		return
 	}
 	u.AdditionalGids = append([]uint32{u.GID}, u.AdditionalGids...)
+}
+
+// hostShm is the host's POSIX shared memory, which goes with its IPC
+// namespace.
+const hostShm = "/dev/shm"
+
+// bindHostShm replaces the container's own /dev/shm tmpfs with a bind of
+// the host's, as containerd does for a pod with hostIPC: shm_open names
+// live in that directory, so without it the container would share the
+// host's System V IPC but not its POSIX shared memory. The options are
+// containerd's for a read-write bind it makes.
+func bindHostShm(s *specs.Spec) {
+	bind := specs.Mount{Destination: hostShm, Type: "bind", Source: hostShm,
+		Options: []string{"rbind", "rprivate", "rw"}}
+	for i, m := range s.Mounts {
+		if m.Destination == hostShm {
+			s.Mounts[i] = bind
+			return
+		}
+	}
+	s.Mounts = append(s.Mounts, bind)
 }

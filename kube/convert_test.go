@@ -80,6 +80,11 @@ func TestConvert(t *testing.T) {
 			want(t, "masked paths", len(s.Linux.MaskedPaths), len(spec.MaskedPaths))
 			want(t, "non-root annotation", s.Annotations[spec.NonRootAnnotation], "")
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), true)
+			for _, m := range s.Mounts {
+				if m.Destination == "/dev/shm" && m.Type != "tmpfs" {
+					t.Errorf("/dev/shm: got a %s mount, want the container's own tmpfs", m.Type)
+				}
+			}
 		}},
 		{"runAsUser from the pod, runAsGroup from the container",
 			"  securityContext:\n    runAsUser: 1000\n    runAsGroup: 5\n",
@@ -174,6 +179,17 @@ func TestConvert(t *testing.T) {
 			func(t *testing.T, s *specs.Spec) {
 				want(t, "sysctl", s.Linux.Sysctl["net.ipv4.ip_local_port_range"], "32768\t60999")
 			}},
+		{"hostIPC binds the host's /dev/shm", "  hostIPC: true\n", "", func(t *testing.T, s *specs.Spec) {
+			want(t, "ipc namespace", spec.HasNamespace(s, specs.IPCNamespace), false)
+			var shm []specs.Mount
+			for _, m := range s.Mounts {
+				if m.Destination == "/dev/shm" {
+					shm = append(shm, m)
+				}
+			}
+			want(t, "/dev/shm mounts", shm, []specs.Mount{{Destination: "/dev/shm", Type: "bind",
+				Source: "/dev/shm", Options: []string{"rbind", "rprivate", "rw"}}})
+		}},
 		{"hostNetwork", "  hostNetwork: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), false)
 			want(t, "uts namespace", spec.HasNamespace(s, specs.UTSNamespace), false)
