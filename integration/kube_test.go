@@ -254,6 +254,25 @@ func TestPodHostIPCShm(t *testing.T) {
 	}
 }
 
+// TestPodSeccompAnnotation: the deprecated annotation loads the filter
+// when the pod has no seccompProfile, as the API server turns it into
+// the field.
+func TestPodSeccompAnnotation(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: old\n  annotations:\n" +
+		"    seccomp.security.alpha.kubernetes.io/pod: runtime/default\nspec:\n  containers:\n" +
+		"  - name: demo\n    command: [/bin/sh, -c, 'grep ^Seccomp: /proc/self/status']\n"
+	file := filepath.Join(t.TempDir(), "pod.yaml")
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := specFromPod(t, file, dir); r.code != 0 {
+		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+	}
+	out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-annotation")
+	wantEq(t, "Seccomp", statusField(t, out, "Seccomp"), "2")
+}
+
 // emptyStateRoot fails if a refused start left a container's state.
 func emptyStateRoot(t *testing.T, root string) {
 	t.Helper()
@@ -361,6 +380,10 @@ func TestSpecFromPodBadInput(t *testing.T) {
 			"spec.securityContext.sysctls[0].name: vm.swappiness is not namespaced", nil},
 		{"valueFrom", pod("    env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n"),
 			"spec.containers[0].env[0].valueFrom: not supported", nil},
+		{"AppArmor annotation", strings.Replace(pod(""), "metadata: {name: bad}",
+			"metadata: {name: bad, annotations: {container.apparmor.security.beta.kubernetes.io/demo: runtime/default}}", 1),
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/demo]: "runtime/default" is not supported`,
+			nil},
 		{"--rootless", pod(""), "--rootless does not go with --from-pod", []string{"--rootless"}},
 		{"Localhost profile missing",
 			pod("    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n"),

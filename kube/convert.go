@@ -58,6 +58,9 @@ type plan struct {
 // It reads the seccomp profile file, but creates nothing.
 func newPlan(pod *corev1.Pod, c *corev1.Container, cpath string, o Options) (*plan, error) {
 	p := &plan{sec: effectiveSecurity(pod, c, cpath)}
+	if err := p.sec.applySeccompAnnotations(pod, c); err != nil {
+		return nil, err
+	}
 	steps := []func(*corev1.Pod, *corev1.Container, string, Options) error{
 		p.checkPod, p.setProcess, p.setIdentity, p.setNamespaces, p.setConfinement, p.setResources,
 	}

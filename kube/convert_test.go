@@ -328,3 +328,43 @@ func TestCPUClamps(t *testing.T) {
 		})
 	}
 }
+
+// annotated adds annotations, written as a flow mapping's entries, to a
+// pod of podYAML.
+func annotated(yaml, entries string) string {
+	return strings.Replace(yaml, "  name: demo\n", "  name: demo\n  annotations: {"+entries+"}\n", 1)
+}
+
+func TestConvertAnnotations(t *testing.T) {
+	podField := "  securityContext:\n    seccompProfile: {type: RuntimeDefault}\n"
+	ctrField := "    securityContext:\n      seccompProfile: {type: Unconfined}\n"
+	tests := []struct {
+		name, pod, ctr, annotations string
+		filter                      bool
+	}{
+		{"none", "", "", "", false},
+		{"the pod's annotation", "", "", "seccomp.security.alpha.kubernetes.io/pod: runtime/default", true},
+		{"docker/default", "", "", "seccomp.security.alpha.kubernetes.io/pod: docker/default", true},
+		{"the container's annotation", "", "",
+			"container.seccomp.security.alpha.kubernetes.io/app: runtime/default", true},
+		{"another container's annotation", "", "",
+			"container.seccomp.security.alpha.kubernetes.io/other: runtime/default", false},
+		{"the container's annotation over the pod's field", "  securityContext:\n    seccompProfile: {type: Unconfined}\n",
+			"", "container.seccomp.security.alpha.kubernetes.io/app: runtime/default", true},
+		{"the container's field over the pod's annotation", "", ctrField,
+			"seccomp.security.alpha.kubernetes.io/pod: runtime/default", false},
+		{"the pod's field and the same annotation", podField, "",
+			"seccomp.security.alpha.kubernetes.io/pod: runtime/default", true},
+		{"unconfined", "", "", "seccomp.security.alpha.kubernetes.io/pod: unconfined", false},
+		{"AppArmor unconfined", "", "", "container.apparmor.security.beta.kubernetes.io/app: unconfined", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := convert(t, annotated(podYAML(tt.pod, tt.ctr), tt.annotations), Options{})
+			if err != nil {
+				t.Fatalf("Convert: got error %v, want a config", err)
+			}
+			want(t, "seccomp filter", s.Linux.Seccomp != nil, tt.filter)
+		})
+	}
+}

@@ -147,6 +147,27 @@ func TestConvertErrors(t *testing.T) {
 			"spec.containers[0].resources.requests.cpu: 1 is above limits.cpu 500m: a request cannot exceed its limit"},
 		{"memory request above limit", podYAML("", "    resources: {limits: {memory: 64Mi}, requests: {memory: 1Gi}}\n"), "",
 			"spec.containers[0].resources.requests.memory: 1Gi is above limits.memory 64Mi: a request cannot exceed its limit"},
+		{"seccomp annotation with an unknown value",
+			annotated(podYAML("", ""), "seccomp.security.alpha.kubernetes.io/pod: strict"), "",
+			`metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: "strict": use ` +
+				"securityContext.seccompProfile instead of this deprecated annotation (its values are " +
+				"runtime/default, unconfined and localhost/NAME)"},
+		{"seccomp annotation contradicting the field", annotated(sc("      seccompProfile: {type: RuntimeDefault}\n"),
+			"container.seccomp.security.alpha.kubernetes.io/app: unconfined"), "",
+			`metadata.annotations[container.seccomp.security.alpha.kubernetes.io/app]: "unconfined" contradicts ` +
+				"the seccompProfile field: remove the annotation and keep securityContext.seccompProfile"},
+		{"AppArmor annotation", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/app: runtime/default"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]: "runtime/default" is not ` +
+				"supported: sandbox loads no AppArmor profile; remove the annotation or set it to unconfined"},
+		{"AppArmor annotation for no container", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/web: unconfined"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: the pod has no container ` +
+				`"web": name one of its containers`},
+		{"AppArmor annotation with an unknown value", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/app: strict"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]: "strict": ` +
+				"use runtime/default, localhost/NAME or unconfined"},
 		{"small memory limit", podYAML("", "    resources: {limits: {memory: 1Mi}}\n"), "",
 			"spec.containers[0].resources.limits.memory: 1Mi: give at least 4Mi, or the container cannot start"},
 	}
