@@ -90,6 +90,7 @@ func TestPodExamples(t *testing.T) {
 		}},
 		{"no-privilege-escalation", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "NoNewPrivs", statusField(t, r.stdout, "NoNewPrivs"), "1")
+			wantEq(t, "Seccomp, with no seccompProfile", statusField(t, r.stdout, "Seccomp"), "0")
 		}},
 		{"privileged", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "CapEff", statusField(t, r.stdout, "CapEff"), hostBnd)
