@@ -55,7 +55,8 @@ func (e *security) applySeccompAnnotations(pod *corev1.Pod, c *corev1.Container)
 
 // seccompAnnotation reads the annotation key, if the pod has it, as a
 // profile, and checks it against the field it stands for.
-func seccompAnnotation(pod *corev1.Pod, key string, field *corev1.SeccompProfile) (*corev1.SeccompProfile, string, error) {
+func seccompAnnotation(pod *corev1.Pod, key string,
+	field *corev1.SeccompProfile) (*corev1.SeccompProfile, string, error) {
 	v, ok := pod.Annotations[key]
 	if !ok {
 		return nil, "", nil

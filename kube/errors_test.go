@@ -136,9 +136,11 @@ func TestConvertErrors(t *testing.T) {
 		{"SELinux", sc("      seLinuxOptions: {type: spc_t}\n"), "",
 			"spec.containers[0].securityContext.seLinuxOptions: not supported: sandbox applies no SELinux label; remove it"},
 		{"huge memory limit", podYAML("", "    resources: {limits: {memory: 1e30}}\n"), "",
-			"spec.containers[0].resources.limits.memory: 1e+30: more bytes than a 64-bit limit holds: give at most 8Ei, or no limit"},
+			"spec.containers[0].resources.limits.memory: 1e+30: more bytes than a 64-bit limit holds: " +
+				"give at most 8Ei, or no limit"},
 		{"huge cpu limit", podYAML("", "    resources: {limits: {cpu: 1e12}}\n"), "",
-			"spec.containers[0].resources.limits.cpu: 1T: more than 1048576 CPUs, the largest limit sandbox sets a quota for: give a smaller one, or no limit"},
+			"spec.containers[0].resources.limits.cpu: 1T: more than 1048576 CPUs, the largest limit " +
+				"sandbox sets a quota for: give a smaller one, or no limit"},
 		{"negative cpu request", podYAML("", "    resources: {requests: {cpu: -1}}\n"), "",
 			"spec.containers[0].resources.requests.cpu: -1: give a quantity of 0 or more"},
 		{"negative memory limit", podYAML("", "    resources: {limits: {memory: -64Mi}}\n"), "",
