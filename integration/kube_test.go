@@ -274,6 +274,26 @@ func TestPodSeccompAnnotation(t *testing.T) {
 	wantEq(t, "Seccomp", statusField(t, out, "Seccomp"), "2")
 }
 
+// TestPodBestEffortShares: a container that requests no CPU gets the
+// least weight, as the kubelet gives it: cpu.shares 2 on cgroup v1, which
+// is cpu.weight 1 on v2.
+func TestPodBestEffortShares(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata: {name: besteffort}\nspec:\n  containers:\n  - name: demo\n" +
+		"    command: [/bin/sh, -c, 'cat /sys/fs/cgroup/cpu.weight 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.shares']\n"
+	file := filepath.Join(t.TempDir(), "pod.yaml")
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := specFromPod(t, file, dir); r.code != 0 {
+		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+	}
+	out := strings.TrimSpace(ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-besteffort"))
+	if out != "2" && out != "1" {
+		t.Errorf("cpu weight: got %q, want cpu.shares 2 (v1) or cpu.weight 1 (v2)", out)
+	}
+}
+
 // emptyStateRoot fails if a refused start left a container's state.
 func emptyStateRoot(t *testing.T, root string) {
 	t.Helper()

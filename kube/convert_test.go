@@ -80,6 +80,8 @@ func TestConvert(t *testing.T) {
 			want(t, "masked paths", len(s.Linux.MaskedPaths), len(spec.MaskedPaths))
 			want(t, "non-root annotation", s.Annotations[spec.NonRootAnnotation], "")
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), true)
+			want(t, "cpu shares, as the kubelet's for a BestEffort container", *s.Linux.Resources.CPU.Shares,
+				uint64(2))
 			for _, m := range s.Mounts {
 				if m.Destination == "/dev/shm" && m.Type != "tmpfs" {
 					t.Errorf("/dev/shm: got a %s mount, want the container's own tmpfs", m.Type)

@@ -28,7 +28,8 @@ const (
 // resources turns limits.memory, limits.cpu and requests.cpu into the
 // settings of `sandbox run`: a memory limit (without swap, as a kubelet
 // with swap off), a CPU quota per 100ms period, and CPU shares, as the
-// kubelet computes them. First it checks what the API server checks: no
+// kubelet computes them (a container that requests no CPU gets the least
+// weight, 2). First it checks what the API server checks: no
 // negative quantity, no request above its limit; and it defaults a
 // missing request to its limit, as the API server does. Other resources,
 // and requests.memory, are listed in the notes, unapplied.
@@ -54,9 +55,10 @@ func resources(r corev1.ResourceRequirements, cpath string) (spec.Resources, []s
 		}
 		out.Cpus = c
 	}
-	if q, ok := request(r, corev1.ResourceCPU); ok {
-		out.CpuShares = cpuShares(q)
-	}
+	// With no CPU request nor limit the kubelet still sets shares: the
+	// minimum, 2, as for every container of a BestEffort pod.
+	q, _ := request(r, corev1.ResourceCPU)
+	out.CpuShares = cpuShares(q)
 	return out, notes, nil
 }
 
