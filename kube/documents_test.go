@@ -16,6 +16,8 @@ func TestCheckOneDocument(t *testing.T) {
 		{"--- inside a value is no marker", pod + "    args: [\"---\"]\n", true},
 		{"two documents", pod + "---\n" + pod, false},
 		{"a document on the marker's line", pod + "--- {kind: Pod}\n", false},
+		{"a document end", pod + "...\n", true},
+		{"a document after a document end", pod + "...\n" + pod, false},
 		{"CRLF line ends", "kind: Pod\r\n---\r\nkind: Pod\r\n", false},
 	}
 	for _, tt := range tests {
