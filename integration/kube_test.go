@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,8 +73,10 @@ func TestPodExamples(t *testing.T) {
 			wantEq(t, "gid", firstField(t, r.stdout, "Gid"), "3000")
 		}},
 		{"supplemental-groups", nil, 0, func(t *testing.T, r result) {
+			// The primary gid (1000, user's in /etc/passwd) is among the
+			// groups, as containerd puts it there.
 			groups := strings.Fields(statusField(t, r.stdout, "Groups"))
-			for _, g := range []string{"2000", "4000"} {
+			for _, g := range []string{"1000", "2000", "4000"} {
 				if !contains(groups, g) {
 					t.Errorf("Groups: got %v, want %s among them", groups, g)
 				}
@@ -87,6 +90,7 @@ func TestPodExamples(t *testing.T) {
 		}},
 		{"no-privilege-escalation", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "NoNewPrivs", statusField(t, r.stdout, "NoNewPrivs"), "1")
+			wantEq(t, "Seccomp, with no seccompProfile", statusField(t, r.stdout, "Seccomp"), "0")
 		}},
 		{"privileged", nil, 0, func(t *testing.T, r result) {
 			wantEq(t, "CapEff", statusField(t, r.stdout, "CapEff"), hostBnd)
@@ -194,6 +198,102 @@ func TestPodOwnNamespaces(t *testing.T) {
 	wantEq(t, "hostname", out[5], "own")
 }
 
+// TestPodMaskedPaths is the negative of the privileged and
+// proc-mount-unmasked examples: the same pod without the field has
+// /proc/keys, a path every kernel has, masked by a mount.
+func TestPodMaskedPaths(t *testing.T) {
+	for pod, field := range map[string]string{"privileged": "privileged: true",
+		"proc-mount-unmasked": "procMount: Unmasked"} {
+		t.Run(pod, func(t *testing.T) {
+			data := readHost(t, filepath.Join(podsDir, pod+".yaml"))
+			if !strings.Contains(data, field) {
+				t.Fatalf("%s.yaml has no %q", pod, field)
+			}
+			file := filepath.Join(t.TempDir(), "pod.yaml")
+			if err := os.WriteFile(file, []byte(strings.Replace(data, field, "{}", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if r := specFromPod(t, file, dir); r.code != 0 {
+				t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+			}
+			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-masked-"+pod)
+			wantEq(t, "masked", statusField(t, out, "masked"), "1")
+		})
+	}
+}
+
+// TestPodHostIPCShm: with hostIPC the container sees the host's /dev/shm,
+// where POSIX shared memory lives, as under containerd; without it, its
+// own.
+func TestPodHostIPCShm(t *testing.T) {
+	name := fmt.Sprintf("sandbox-kube-test-%d", os.Getpid())
+	host := filepath.Join("/dev/shm", name)
+	if err := os.WriteFile(host, []byte("from the host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(host) })
+	for _, hostIPC := range []bool{true, false} {
+		t.Run(fmt.Sprintf("hostIPC %v", hostIPC), func(t *testing.T) {
+			yaml := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: shm}\nspec:\n  hostIPC: %v\n"+
+				"  containers:\n  - name: demo\n    command: [/bin/sh, -c, 'cat /dev/shm/%s || true']\n", hostIPC, name)
+			file := filepath.Join(t.TempDir(), "pod.yaml")
+			if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if r := specFromPod(t, file, dir); r.code != 0 {
+				t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+			}
+			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-shm")
+			want := ""
+			if hostIPC {
+				want = "from the host\n"
+			}
+			wantEq(t, "the host's file, read inside", out, want)
+		})
+	}
+}
+
+// TestPodSeccompAnnotation: the deprecated annotation loads the filter
+// when the pod has no seccompProfile, as the API server turns it into
+// the field.
+func TestPodSeccompAnnotation(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: old\n  annotations:\n" +
+		"    seccomp.security.alpha.kubernetes.io/pod: runtime/default\nspec:\n  containers:\n" +
+		"  - name: demo\n    command: [/bin/sh, -c, 'grep ^Seccomp: /proc/self/status']\n"
+	file := filepath.Join(t.TempDir(), "pod.yaml")
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := specFromPod(t, file, dir); r.code != 0 {
+		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+	}
+	out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-annotation")
+	wantEq(t, "Seccomp", statusField(t, out, "Seccomp"), "2")
+}
+
+// TestPodBestEffortShares: a container that requests no CPU gets the
+// least weight, as the kubelet gives it: cpu.shares 2 on cgroup v1, which
+// is cpu.weight 1 on v2.
+func TestPodBestEffortShares(t *testing.T) {
+	yaml := "apiVersion: v1\nkind: Pod\nmetadata: {name: besteffort}\nspec:\n  containers:\n  - name: demo\n" +
+		"    command: [/bin/sh, -c, 'cat /sys/fs/cgroup/cpu.weight 2>/dev/null || cat /sys/fs/cgroup/cpu/cpu.shares']\n"
+	file := filepath.Join(t.TempDir(), "pod.yaml")
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := specFromPod(t, file, dir); r.code != 0 {
+		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
+	}
+	out := strings.TrimSpace(ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-besteffort"))
+	if out != "2" && out != "1" {
+		t.Errorf("cpu weight: got %q, want cpu.shares 2 (v1) or cpu.weight 1 (v2)", out)
+	}
+}
+
 // emptyStateRoot fails if a refused start left a container's state.
 func emptyStateRoot(t *testing.T, root string) {
 	t.Helper()
@@ -280,6 +380,8 @@ func TestSpecFromPodBadInput(t *testing.T) {
 	}{
 		{"not YAML", "kind: Pod\nspec: [\n", "pod.yaml: not valid YAML: line 2", nil},
 		{"not a Pod", "apiVersion: apps/v1\nkind: Deployment\n", "kind is Deployment: this reads a Pod", nil},
+		{"two documents", pod("") + "---\n" + pod(""),
+			"pod.yaml: holds 2 YAML documents (separated by ---): put one Pod in the file", nil},
 		{"missing container", two, `the pod has no container "db": choose one of web, log`,
 			[]string{"--container", "db"}},
 		{"several containers", two, "the pod has several containers (web, log): choose one with --container NAME", nil},
@@ -299,6 +401,10 @@ func TestSpecFromPodBadInput(t *testing.T) {
 			"spec.securityContext.sysctls[0].name: vm.swappiness is not namespaced", nil},
 		{"valueFrom", pod("    env: [{name: A, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n"),
 			"spec.containers[0].env[0].valueFrom: not supported", nil},
+		{"AppArmor annotation", strings.Replace(pod(""), "metadata: {name: bad}",
+			"metadata: {name: bad, annotations: {container.apparmor.security.beta.kubernetes.io/demo: runtime/default}}", 1),
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/demo]: "runtime/default" is not supported`,
+			nil},
 		{"--rootless", pod(""), "--rootless does not go with --from-pod", []string{"--rootless"}},
 		{"Localhost profile missing",
 			pod("    securityContext: {seccompProfile: {type: Localhost, localhostProfile: x.json}}\n"),
@@ -314,6 +420,10 @@ func TestSpecFromPodBadInput(t *testing.T) {
 			}
 		})
 	}
+	t.Run("/dev/zero", func(t *testing.T) {
+		oneLineError(t, specFromPod(t, "/dev/zero", t.TempDir()),
+			"pod file /dev/zero is larger than 1 MiB: a pod is a few KiB")
+	})
 	t.Run("no pod file", func(t *testing.T) {
 		oneLineError(t, specFromPod(t, filepath.Join(t.TempDir(), "none.yaml"), t.TempDir()),
 			"pod file: open ")

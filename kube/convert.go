@@ -51,12 +51,16 @@ type plan struct {
 	notes   []string
 	caps    []string         // the capability set, unless privileged
 	profile *seccomp.Profile // nil: no filter
+	hostIPC bool             // bind the host's /dev/shm
 }
 
 // newPlan checks the pod and the container and translates their fields.
 // It reads the seccomp profile file, but creates nothing.
 func newPlan(pod *corev1.Pod, c *corev1.Container, cpath string, o Options) (*plan, error) {
 	p := &plan{sec: effectiveSecurity(pod, c, cpath)}
+	if err := p.sec.applySeccompAnnotations(pod, c); err != nil {
+		return nil, err
+	}
 	steps := []func(*corev1.Pod, *corev1.Container, string, Options) error{
 		p.checkPod, p.setProcess, p.setIdentity, p.setNamespaces, p.setConfinement, p.setResources,
 	}
@@ -143,6 +147,7 @@ func (p *plan) setNamespaces(pod *corev1.Pod, _ *corev1.Container, _ string, _ O
 	}
 	if pod.Spec.HostIPC {
 		o.HostNamespaces = append(o.HostNamespaces, specs.IPCNamespace)
+		p.hostIPC = true
 	}
 	o.UserNS = !hostUsers(pod)
 	var err error
@@ -191,10 +196,46 @@ func (p *plan) setResources(_ *corev1.Pod, c *corev1.Container, cpath string, _ 
 // ambient capabilities are set for it (kubernetes/kubernetes#56374). The
 // filter is settled last, for the final bounding set.
 func (p *plan) finish(s *specs.Spec) error {
+	withPrimaryGroup(&s.Process.User)
+	if p.hostIPC {
+		bindHostShm(s)
+	}
 	if p.sec.privileged {
 		s.Process.Capabilities = caps.Sets(s.Process.Capabilities.Bounding, nil, s.Process.User.UID)
 		return nil
 	}
 	s.Process.Capabilities = caps.Sets(p.caps, nil, s.Process.User.UID)
 	return spec.SetSeccomp(s, p.profile)
+}
+
+// withPrimaryGroup puts the user's primary gid first among its additional
+// gids, unless it is there already, as containerd does since its fix for
+// CVE-2023-25173 (1.6.18, 1.7.0): a kubelet's container always holds its
+// primary group as a supplementary one too.
+func withPrimaryGroup(u *specs.User) {
+	if slices.Contains(u.AdditionalGids, u.GID) {
+		return
+	}
+	u.AdditionalGids = append([]uint32{u.GID}, u.AdditionalGids...)
+}
+
+// hostShm is the host's POSIX shared memory, which goes with its IPC
+// namespace.
+const hostShm = "/dev/shm"
+
+// bindHostShm replaces the container's own /dev/shm tmpfs with a bind of
+// the host's, as containerd does for a pod with hostIPC: shm_open names
+// live in that directory, so without it the container would share the
+// host's System V IPC but not its POSIX shared memory. The options are
+// containerd's for a read-write bind it makes.
+func bindHostShm(s *specs.Spec) {
+	bind := specs.Mount{Destination: hostShm, Type: "bind", Source: hostShm,
+		Options: []string{"rbind", "rprivate", "rw"}}
+	for i, m := range s.Mounts {
+		if m.Destination == hostShm {
+			s.Mounts[i] = bind
+			return
+		}
+	}
+	s.Mounts = append(s.Mounts, bind)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"sandbox/caps"
 	"sandbox/spec"
@@ -79,19 +80,26 @@ func TestConvert(t *testing.T) {
 			want(t, "masked paths", len(s.Linux.MaskedPaths), len(spec.MaskedPaths))
 			want(t, "non-root annotation", s.Annotations[spec.NonRootAnnotation], "")
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), true)
+			want(t, "cpu shares, as the kubelet's for a BestEffort container", *s.Linux.Resources.CPU.Shares,
+				uint64(2))
+			for _, m := range s.Mounts {
+				if m.Destination == "/dev/shm" && m.Type != "tmpfs" {
+					t.Errorf("/dev/shm: got a %s mount, want the container's own tmpfs", m.Type)
+				}
+			}
 		}},
 		{"runAsUser from the pod, runAsGroup from the container",
 			"  securityContext:\n    runAsUser: 1000\n    runAsGroup: 5\n",
 			"    securityContext:\n      runAsGroup: 7\n", func(t *testing.T, s *specs.Spec) {
-				want(t, "user", s.Process.User, specs.User{UID: 1000, GID: 7, AdditionalGids: []uint32{100}})
+				want(t, "user", s.Process.User, specs.User{UID: 1000, GID: 7, AdditionalGids: []uint32{7, 100}})
 			}},
 		{"runAsUser of the container wins", "  securityContext:\n    runAsUser: 1000\n",
 			"    securityContext:\n      runAsUser: 2000\n", func(t *testing.T, s *specs.Spec) {
-				want(t, "user", s.Process.User, specs.User{UID: 2000})
+				want(t, "user", s.Process.User, specs.User{UID: 2000, AdditionalGids: []uint32{0}})
 			}},
 		{"supplementalGroups and fsGroup", "  securityContext:\n    supplementalGroups: [4000, 4001]\n    fsGroup: 2000\n",
 			"", func(t *testing.T, s *specs.Spec) {
-				want(t, "additionalGids", s.Process.User.AdditionalGids, []uint32{4000, 4001, 2000})
+				want(t, "additionalGids", s.Process.User.AdditionalGids, []uint32{0, 4000, 4001, 2000})
 			}},
 		{"runAsNonRoot", "  securityContext:\n    runAsNonRoot: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "annotation", s.Annotations[spec.NonRootAnnotation], "true")
@@ -104,6 +112,12 @@ func TestConvert(t *testing.T) {
 			func(t *testing.T, s *specs.Spec) { want(t, "readonly", s.Root.Readonly, true) }},
 		{"allowPrivilegeEscalation false", "", "    securityContext:\n      allowPrivilegeEscalation: false\n",
 			func(t *testing.T, s *specs.Spec) { want(t, "noNewPrivileges", s.Process.NoNewPrivileges, true) }},
+		{"allowPrivilegeEscalation false with SYS_ADMIN: the API server's quirk", "",
+			"    securityContext:\n      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "noNewPrivileges", s.Process.NoNewPrivileges, true)
+				want(t, "CAP_SYS_ADMIN", slices.Contains(s.Process.Capabilities.Bounding, "CAP_SYS_ADMIN"), true)
+			}},
 		{"allowPrivilegeEscalation true", "", "    securityContext:\n      allowPrivilegeEscalation: true\n",
 			func(t *testing.T, s *specs.Spec) { want(t, "noNewPrivileges", s.Process.NoNewPrivileges, false) }},
 		{"capabilities drop ALL, add one", "",
@@ -162,6 +176,22 @@ func TestConvert(t *testing.T) {
 				want(t, "sysctl", s.Linux.Sysctl, map[string]string{
 					"net.ipv4.ip_unprivileged_port_start": "80", "kernel.shm_rmid_forced": "1"})
 			}},
+		{"a sysctl value with a tab", "  securityContext:\n    sysctls:\n" +
+			"    - {name: net.ipv4.ip_local_port_range, value: \"32768\\t60999\"}\n", "",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "sysctl", s.Linux.Sysctl["net.ipv4.ip_local_port_range"], "32768\t60999")
+			}},
+		{"hostIPC binds the host's /dev/shm", "  hostIPC: true\n", "", func(t *testing.T, s *specs.Spec) {
+			want(t, "ipc namespace", spec.HasNamespace(s, specs.IPCNamespace), false)
+			var shm []specs.Mount
+			for _, m := range s.Mounts {
+				if m.Destination == "/dev/shm" {
+					shm = append(shm, m)
+				}
+			}
+			want(t, "/dev/shm mounts", shm, []specs.Mount{{Destination: "/dev/shm", Type: "bind",
+				Source: "/dev/shm", Options: []string{"rbind", "rprivate", "rw"}}})
+		}},
 		{"hostNetwork", "  hostNetwork: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), false)
 			want(t, "uts namespace", spec.HasNamespace(s, specs.UTSNamespace), false)
@@ -194,6 +224,16 @@ func TestConvert(t *testing.T) {
 				want(t, "cpu quota", *r.CPU.Quota, int64(50000))
 				want(t, "cpu shares", *r.CPU.Shares, uint64(256))
 			}},
+		{"a cpu limit alone is its request too", "", "    resources:\n      limits: {cpu: 2}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "cpu quota", *s.Linux.Resources.CPU.Quota, int64(200000))
+				want(t, "cpu shares", *s.Linux.Resources.CPU.Shares, uint64(2048))
+			}},
+		{"a cpu limit of 0 sets no quota", "", "    resources:\n      limits: {cpu: 0}\n",
+			func(t *testing.T, s *specs.Spec) {
+				want(t, "cpu quota", s.Linux.Resources.CPU.Quota == nil, true)
+				want(t, "cpu shares", *s.Linux.Resources.CPU.Shares, uint64(2))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,14 +263,15 @@ func wantSet(t *testing.T, what string, got, wantV []string) {
 
 func TestConvertNotes(t *testing.T) {
 	yaml := podYAML("  securityContext:\n    fsGroup: 2000\n",
-		"    volumeMounts:\n    - {name: data, mountPath: /data}\n    resources:\n      limits: {nvidia.com/gpu: 1}\n")
+		"    volumeMounts:\n    - {name: data, mountPath: /data}\n    resources:\n      limits: {nvidia.com/gpu: 1}\n"+
+			"      requests: {memory: 64Mi}\n")
 	_, notes, err := convert(t, yaml, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(notes, "\n")
 	for _, w := range []string{"spec.securityContext.fsGroup:", "spec.containers[0].volumeMounts:",
-		"spec.containers[0].resources.limits.nvidia.com/gpu:"} {
+		"spec.containers[0].resources.limits.nvidia.com/gpu:", "spec.containers[0].resources.requests.memory:"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("notes: got %q, want one starting %q", got, w)
 		}
@@ -251,5 +292,81 @@ func TestConvertLocalhostSeccomp(t *testing.T) {
 	}
 	if s.Linux.Seccomp == nil || s.Linux.Seccomp.DefaultAction != specs.ActAllow {
 		t.Fatalf("seccomp: got %+v, want the profile's default action SCMP_ACT_ALLOW", s.Linux.Seccomp)
+	}
+}
+
+func TestCPUClamps(t *testing.T) {
+	tests := []struct {
+		cpu    string
+		shares uint64
+		cpus   string
+	}{
+		{"1m", 2, "0.01"},
+		{"1", 1024, "1"},
+		{"250m", 256, "0.25"},
+		{"9m", 9, "0.01"},
+		{"11m", 11, "0.011"},
+		{"256", 262144, "256"},
+		{"1000", 262144, "1000"},
+		{"1048576", 262144, "1048576"},
+		{"1e9", 262144, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cpu, func(t *testing.T) {
+			q := resource.MustParse(tt.cpu)
+			if got := cpuShares(q); got != tt.shares {
+				t.Errorf("cpuShares: got %d, want %d", got, tt.shares)
+			}
+			got, err := cpuLimit(q, "limits.cpu")
+			if tt.cpus == "" {
+				if err == nil {
+					t.Errorf("cpuLimit: got %s, want an error", got)
+				}
+				return
+			}
+			if err != nil || got != tt.cpus {
+				t.Errorf("cpuLimit: got %q, %v; want %q", got, err, tt.cpus)
+			}
+		})
+	}
+}
+
+// annotated adds annotations, written as a flow mapping's entries, to a
+// pod of podYAML.
+func annotated(yaml, entries string) string {
+	return strings.Replace(yaml, "  name: demo\n", "  name: demo\n  annotations: {"+entries+"}\n", 1)
+}
+
+func TestConvertAnnotations(t *testing.T) {
+	podField := "  securityContext:\n    seccompProfile: {type: RuntimeDefault}\n"
+	ctrField := "    securityContext:\n      seccompProfile: {type: Unconfined}\n"
+	tests := []struct {
+		name, pod, ctr, annotations string
+		filter                      bool
+	}{
+		{"none", "", "", "", false},
+		{"the pod's annotation", "", "", "seccomp.security.alpha.kubernetes.io/pod: runtime/default", true},
+		{"docker/default", "", "", "seccomp.security.alpha.kubernetes.io/pod: docker/default", true},
+		{"the container's annotation", "", "",
+			"container.seccomp.security.alpha.kubernetes.io/app: runtime/default", true},
+		{"another container's annotation", "", "",
+			"container.seccomp.security.alpha.kubernetes.io/other: runtime/default", false},
+		{"the container's annotation over the pod's field", "  securityContext:\n    seccompProfile: {type: Unconfined}\n",
+			"", "container.seccomp.security.alpha.kubernetes.io/app: runtime/default", true},
+		{"the container's field over the pod's annotation", "", ctrField,
+			"seccomp.security.alpha.kubernetes.io/pod: runtime/default", false},
+		{"the pod's field and the same annotation", podField, "",
+			"seccomp.security.alpha.kubernetes.io/pod: runtime/default", true},
+		{"unconfined", "", "", "seccomp.security.alpha.kubernetes.io/pod: unconfined", false},
+		{"AppArmor unconfined", "", "", "container.apparmor.security.beta.kubernetes.io/app: unconfined", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _, err := convert(t, annotated(podYAML(tt.pod, tt.ctr), tt.annotations), Options{})
+			if err != nil {
+				t.Fatalf("Convert: got error %v, want a config", err)
+			}
+			want(t, "seccomp filter", s.Linux.Seccomp != nil, tt.filter)
+		})
 	}
 }

@@ -14,8 +14,11 @@ import (
 
 // ParsePod reads a Pod from YAML (or JSON) strictly: a duplicate key, an
 // unknown field or a value of the wrong type is an error naming the field,
-// and so is a document of another kind.
+// and so is a document of another kind, or a second document.
 func ParsePod(data []byte) (*corev1.Pod, error) {
+	if err := checkOneDocument(data); err != nil {
+		return nil, err
+	}
 	j, err := yaml.YAMLToJSONStrict(data)
 	if err != nil {
 		return nil, fmt.Errorf("not valid YAML: %s", oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))

@@ -10,6 +10,10 @@ func TestParsePodErrors(t *testing.T) {
 		{"not YAML", "kind: Pod\nspec: [\n", "not valid YAML: line 2: did not find expected node content"},
 		{"duplicate key", "kind: Pod\nkind: Pod\n",
 			`not valid YAML: unmarshal errors: line 2: key "kind" already set in map`},
+		{"two documents", podYAML("", "") + "---\n" + podYAML("", ""),
+			"holds 2 YAML documents (separated by ---): put one Pod in the file"},
+		{"a second document after a comment", "---\n# a pod\n" + podYAML("", "") + "--- # next\nkind: Pod\n",
+			"holds 2 YAML documents (separated by ---): put one Pod in the file"},
 		{"a list", "- a\n- b\n", "not a Pod: the document is not a mapping of fields (want kind: Pod)"},
 		{"no kind", "apiVersion: v1\n", "kind is missing: this reads a Pod (kind: Pod, apiVersion: v1)"},
 		{"a Deployment", "apiVersion: apps/v1\nkind: Deployment\n",
@@ -45,6 +49,25 @@ func TestConvertErrors(t *testing.T) {
 		{"several containers, none chosen", twoContainers, "",
 			"the pod has several containers (setup (init), a, b): choose one with --container NAME"},
 		{"missing container", twoContainers, "c", `the pod has no container "c": choose one of setup (init), a, b`},
+		{"duplicate name", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  containers: [{name: a, command: [/bin/true]}, {name: a, command: [/bin/false]}]\n", "a",
+			`spec.containers[1].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"init container named as a container", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  initContainers: [{name: a, command: [/bin/true]}]\n  containers: [{name: a, command: [/bin/true]}]\n", "a",
+			`spec.initContainers[0].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"ephemeral container named as a container", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  ephemeralContainers: [{name: a}]\n  containers: [{name: a, command: [/bin/true]}]\n", "",
+			`spec.ephemeralContainers[0].name: "a" is already the name of spec.containers[0]: give each container its own`},
+		{"no name", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{command: [/bin/true]}]\n", "",
+			"spec.containers[0].name: is missing: name the container"},
+		{"name not a DNS label", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n" +
+			"  containers: [{name: Web_1, command: [/bin/true]}]\n", "",
+			`spec.containers[0].name: "Web_1": a lowercase RFC 1123 label must consist of lower case alphanumeric ` +
+				`characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or ` +
+				`'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
+		{"sysctl value with a newline", podSC("    sysctls: [{name: net.ipv4.ip_forward, value: \"1\\n0\"}]\n"), "",
+			`spec.securityContext.sysctls[0].value: "1\n0" holds a control character: the kernel would cut ` +
+				"the value there or refuse it; give it on one line"},
 		{"no containers", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {}\n", "",
 			"spec.containers: is empty: a pod needs at least one container"},
 		{"no command", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}]\n", "",
@@ -85,10 +108,10 @@ func TestConvertErrors(t *testing.T) {
 		{"privileged without escalation", sc("      privileged: true\n      allowPrivilegeEscalation: false\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts privileged: true: " +
 				"a privileged container can always escalate"},
-		{"SYS_ADMIN without escalation",
-			sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [SYS_ADMIN]}\n"), "",
+		{"CAP_SYS_ADMIN without escalation",
+			sc("      allowPrivilegeEscalation: false\n      capabilities: {add: [CAP_SYS_ADMIN]}\n"), "",
 			"spec.containers[0].securityContext.allowPrivilegeEscalation: false contradicts capabilities.add " +
-				"SYS_ADMIN, which allows escalation"},
+				"CAP_SYS_ADMIN, which allows escalation"},
 		{"host-wide sysctl", podSC("    sysctls: [{name: kernel.panic, value: \"1\"}]\n"), "",
 			"spec.securityContext.sysctls[0].name: kernel.panic is not namespaced: it would change the whole host; " +
 				"give a net.*, kernel.shm*, kernel.msg*, kernel.sem or fs.mqueue.* setting"},
@@ -112,6 +135,41 @@ func TestConvertErrors(t *testing.T) {
 				`or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`},
 		{"SELinux", sc("      seLinuxOptions: {type: spc_t}\n"), "",
 			"spec.containers[0].securityContext.seLinuxOptions: not supported: sandbox applies no SELinux label; remove it"},
+		{"huge memory limit", podYAML("", "    resources: {limits: {memory: 1e30}}\n"), "",
+			"spec.containers[0].resources.limits.memory: 1e+30: more bytes than a 64-bit limit holds: " +
+				"give at most 8Ei, or no limit"},
+		{"huge cpu limit", podYAML("", "    resources: {limits: {cpu: 1e12}}\n"), "",
+			"spec.containers[0].resources.limits.cpu: 1T: more than 1048576 CPUs, the largest limit " +
+				"sandbox sets a quota for: give a smaller one, or no limit"},
+		{"negative cpu request", podYAML("", "    resources: {requests: {cpu: -1}}\n"), "",
+			"spec.containers[0].resources.requests.cpu: -1: give a quantity of 0 or more"},
+		{"negative memory limit", podYAML("", "    resources: {limits: {memory: -64Mi}}\n"), "",
+			"spec.containers[0].resources.limits.memory: -64Mi: give a quantity of 0 or more"},
+		{"request above limit", podYAML("", "    resources: {limits: {cpu: 500m}, requests: {cpu: 1}}\n"), "",
+			"spec.containers[0].resources.requests.cpu: 1 is above limits.cpu 500m: a request cannot exceed its limit"},
+		{"memory request above limit", podYAML("", "    resources: {limits: {memory: 64Mi}, requests: {memory: 1Gi}}\n"), "",
+			"spec.containers[0].resources.requests.memory: 1Gi is above limits.memory 64Mi: a request cannot exceed its limit"},
+		{"seccomp annotation with an unknown value",
+			annotated(podYAML("", ""), "seccomp.security.alpha.kubernetes.io/pod: strict"), "",
+			`metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: "strict": use ` +
+				"securityContext.seccompProfile instead of this deprecated annotation (its values are " +
+				"runtime/default, unconfined and localhost/NAME)"},
+		{"seccomp annotation contradicting the field", annotated(sc("      seccompProfile: {type: RuntimeDefault}\n"),
+			"container.seccomp.security.alpha.kubernetes.io/app: unconfined"), "",
+			`metadata.annotations[container.seccomp.security.alpha.kubernetes.io/app]: "unconfined" contradicts ` +
+				"the seccompProfile field: remove the annotation and keep securityContext.seccompProfile"},
+		{"AppArmor annotation", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/app: runtime/default"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]: "runtime/default" is not ` +
+				"supported: sandbox loads no AppArmor profile; remove the annotation or set it to unconfined"},
+		{"AppArmor annotation for no container", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/web: unconfined"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: the pod has no container ` +
+				`"web": name one of its containers`},
+		{"AppArmor annotation with an unknown value", annotated(podYAML("", ""),
+			"container.apparmor.security.beta.kubernetes.io/app: strict"), "",
+			`metadata.annotations[container.apparmor.security.beta.kubernetes.io/app]: "strict": ` +
+				"use runtime/default, localhost/NAME or unconfined"},
 		{"small memory limit", podYAML("", "    resources: {limits: {memory: 1Mi}}\n"), "",
 			"spec.containers[0].resources.limits.memory: 1Mi: give at least 4Mi, or the container cannot start"},
 	}

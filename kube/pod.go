@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	corev1 "k8s.io/api/core/v1"
@@ -90,6 +91,11 @@ func sysctls(pod *corev1.Pod) (map[string]string, error) {
 		if err := checkSysctlNamespace(pod, name); err != nil {
 			return nil, &FieldError{Path: path, Err: err}
 		}
+		if strings.IndexFunc(s.Value, isControl) >= 0 {
+			return nil, fieldErr(fmt.Sprintf("spec.securityContext.sysctls[%d].value", i),
+				"%q holds a control character: the kernel would cut the value there or refuse it; "+
+					"give it on one line", s.Value)
+		}
 		out[name] = s.Value
 	}
 	return out, nil
@@ -132,4 +138,11 @@ func checkSysctlNamespace(pod *corev1.Pod, name string) error {
 			"give a net.*, kernel.shm*, kernel.msg*, kernel.sem or fs.mqueue.* setting", name)
 	}
 	return nil
+}
+
+// isControl reports the characters a sysctl value cannot hold: control
+// characters other than the tab, which separates the fields of a value
+// such as net.ipv4.ip_local_port_range.
+func isControl(r rune) bool {
+	return r != '\t' && unicode.IsControl(r)
 }

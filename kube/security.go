@@ -1,7 +1,7 @@
 package kube
 
 import (
-	"strings"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -126,8 +126,12 @@ func (e security) validateMapped() error {
 // podIDs is the size of a pod's user namespace, as the kubelet maps it.
 const podIDs = 65536
 
-// validateEscalation applies the API server's rule: a container that may
-// not gain privileges can be neither privileged nor given CAP_SYS_ADMIN.
+// validateEscalation applies the API server's rule, to the letter: a
+// container that may not gain privileges can be neither privileged nor
+// given "CAP_SYS_ADMIN". The server compares the name as written, so
+// SYS_ADMIN and ALL, which do grant CAP_SYS_ADMIN, pass; they are accepted
+// here too, and the container gets no_new_privs as well as the capability,
+// which is what the kubelet would run.
 func (e security) validateEscalation(bool) error {
 	if !e.noNewPrivileges() {
 		return nil
@@ -136,12 +140,8 @@ func (e security) validateEscalation(bool) error {
 	if e.privileged {
 		return fieldErr(path, "false contradicts privileged: true: a privileged container can always escalate")
 	}
-	if e.capabilities != nil {
-		for _, c := range e.capabilities.Add {
-			if n := strings.ToUpper(string(c)); n == "SYS_ADMIN" || n == "CAP_SYS_ADMIN" {
-				return fieldErr(path, "false contradicts capabilities.add SYS_ADMIN, which allows escalation")
-			}
-		}
+	if e.capabilities != nil && slices.Contains(e.capabilities.Add, "CAP_SYS_ADMIN") {
+		return fieldErr(path, "false contradicts capabilities.add CAP_SYS_ADMIN, which allows escalation")
 	}
 	return nil
 }

@@ -25,6 +25,9 @@ func checkUnsupported(pod *corev1.Pod, c *corev1.Container, cpath string) error 
 			return err
 		}
 	}
+	if err := checkAppArmorAnnotations(pod, c); err != nil {
+		return err
+	}
 	if pod.Spec.OS != nil && pod.Spec.OS.Name != corev1.Linux {
 		return fieldErr("spec.os.name", "%q: sandbox runs Linux containers only", pod.Spec.OS.Name)
 	}

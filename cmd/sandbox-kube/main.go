@@ -105,13 +105,28 @@ func run(argv []string) error {
 	return writeNew(out, append(config, '\n'))
 }
 
+// maxPodSize bounds the pod file: a pod is a few KiB, and an unbounded
+// read of a wrong name (/dev/zero, a disk image) would fill the memory.
+const maxPodSize = 1 << 20
+
+// readPod reads the pod file, or standard input for "-", up to maxPodSize.
 func readPod(name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(os.Stdin)
+	r, what := io.Reader(os.Stdin), "standard input"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("pod file: %w", err)
+		}
+		defer f.Close()
+		r, what = f, "pod file "+name
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(io.LimitReader(r, maxPodSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("pod file: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if len(data) > maxPodSize {
+		return nil, fmt.Errorf("%s is larger than 1 MiB: a pod is a few KiB; check that it names the pod's YAML",
+			what)
 	}
 	return data, nil
 }

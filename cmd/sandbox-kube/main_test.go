@@ -49,3 +49,34 @@ func TestWriteNewRefusesToOverwrite(t *testing.T) {
 		t.Errorf("config.json: got %q, want the first write", data)
 	}
 }
+
+func TestReadPodBounded(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		size int
+		err  string
+	}{
+		{"small", 100, ""},
+		{"exactly 1 MiB", maxPodSize, ""},
+		{"one byte over", maxPodSize + 1, "is larger than 1 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(p, make([]byte, tt.size), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			data, err := readPod(p)
+			if tt.err == "" {
+				if err != nil || len(data) != tt.size {
+					t.Errorf("got %d bytes, %v; want %d bytes", len(data), err, tt.size)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Errorf("got error %v, want one with %q", err, tt.err)
+			}
+		})
+	}
+}
