@@ -237,15 +237,7 @@ func TestPodHostIPCShm(t *testing.T) {
 		t.Run(fmt.Sprintf("hostIPC %v", hostIPC), func(t *testing.T) {
 			yaml := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: shm}\nspec:\n  hostIPC: %v\n"+
 				"  containers:\n  - name: demo\n    command: [/bin/sh, -c, 'cat /dev/shm/%s || true']\n", hostIPC, name)
-			file := filepath.Join(t.TempDir(), "pod.yaml")
-			if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			dir := t.TempDir()
-			if r := specFromPod(t, file, dir); r.code != 0 {
-				t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
-			}
-			out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-shm")
+			out := runPodYAML(t, yaml, "kube-shm")
 			want := ""
 			if hostIPC {
 				want = "from the host\n"
@@ -262,6 +254,14 @@ func TestPodSeccompAnnotation(t *testing.T) {
 	yaml := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: old\n  annotations:\n" +
 		"    seccomp.security.alpha.kubernetes.io/pod: runtime/default\nspec:\n  containers:\n" +
 		"  - name: demo\n    command: [/bin/sh, -c, 'grep ^Seccomp: /proc/self/status']\n"
+	out := runPodYAML(t, yaml, "kube-annotation")
+	wantEq(t, "Seccomp", statusField(t, out, "Seccomp"), "2")
+}
+
+// runPodYAML converts the pod in yaml and runs it as container id with
+// `run --bundle`, in a state root of its own; it returns the output.
+func runPodYAML(t *testing.T, yaml, id string) string {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "pod.yaml")
 	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
@@ -270,8 +270,7 @@ func TestPodSeccompAnnotation(t *testing.T) {
 	if r := specFromPod(t, file, dir); r.code != 0 {
 		t.Fatalf("spec --from-pod: exit %d: %s", r.code, r.stderr)
 	}
-	out := ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, "kube-annotation")
-	wantEq(t, "Seccomp", statusField(t, out, "Seccomp"), "2")
+	return ociOK(t, filepath.Join(t.TempDir(), "state"), "run", "--bundle", dir, id)
 }
 
 // TestPodBestEffortShares: a container that requests no CPU gets the
