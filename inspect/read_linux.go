@@ -220,8 +220,13 @@ func readMounts(r *Report, proc string, _ Status) error {
 	}
 	r.Mounts = Mounts(infos)
 	r.Hardening.ReadOnlyRootfs = RootReadOnly(infos)
-	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe(proc+"/root"))
-	if r.Devices, err = devices(r.Pid); err != nil {
+	root, err := openRoot(r.Pid)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe{root})
+	if r.Devices, r.DevicesMore, err = devices(root); err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))
 	}
 	return nil

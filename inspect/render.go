@@ -249,6 +249,9 @@ func renderDevices(w io.Writer, r *Report) {
 			fmt.Fprintf(w, "  %s\t%s\t%s\n", d.Name, d.Type, d.Mode)
 		}
 	}
+	if r.DevicesMore > 0 {
+		fmt.Fprintf(w, "  ... and %d more\t\t\n", r.DevicesMore)
+	}
 }
 
 func renderCgroup(w io.Writer, r *Report) {

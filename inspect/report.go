@@ -15,9 +15,12 @@ type Report struct {
 	Seccomp       Seccomp      `json:"seccomp"`
 	Mounts        []Mount      `json:"mounts"`
 	Devices       []Device     `json:"devices"`
-	Cgroup        Cgroup       `json:"cgroup"`
-	Rlimits       []Rlimit     `json:"rlimits"`
-	Warnings      []string     `json:"warnings,omitempty"`
+	// DevicesMore is how many entries of /dev are not in Devices, which
+	// holds the first 64 by name.
+	DevicesMore int      `json:"devicesMore,omitempty"`
+	Cgroup      Cgroup   `json:"cgroup"`
+	Rlimits     []Rlimit `json:"rlimits"`
+	Warnings    []string `json:"warnings,omitempty"`
 	// Notes name what could not be measured, and why.
 	Notes []string `json:"notes,omitempty"`
 }

@@ -95,7 +95,8 @@ type inspected struct {
 		Type         string `json:"type"`
 		Major, Minor uint32
 	} `json:"devices"`
-	Cgroup struct {
+	DevicesMore int `json:"devicesMore"`
+	Cgroup      struct {
 		Lines  []string `json:"lines"`
 		Limits []struct {
 			Name, Value string
@@ -105,6 +106,7 @@ type inspected struct {
 		Name, Soft, Hard string
 	} `json:"rlimits"`
 	Warnings []string `json:"warnings"`
+	Notes    []string `json:"notes"`
 }
 
 type idRange struct {
