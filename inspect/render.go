@@ -9,8 +9,10 @@ import (
 )
 
 // Render writes r as text, in sections a learner reads top to bottom,
-// each opened by one line on what it shows.
+// each opened by one line on what it shows. Every string of r that holds
+// a control character or invalid UTF-8 is printed quoted (see printable).
 func Render(w io.Writer, r *Report) error {
+	r = escaped(r)
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for _, section := range []func(io.Writer, *Report){

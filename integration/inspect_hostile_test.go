@@ -90,3 +90,25 @@ func TestInspectDevBound(t *testing.T) {
 		t.Errorf("text: want the count of entries left out in:\n%s", out)
 	}
 }
+
+// TestInspectForgedStrings: names the container chooses reach the text
+// view escaped: no forged line, no terminal escape.
+func TestInspectForgedStrings(t *testing.T) {
+	env(t)
+	pid := hostile(t, privateRootfs(t), `: > "/dev/$(printf 'x\nCapabilities\n  effective empty\033[8m\a')"; `+
+		`hostname "$(printf 'h\033]0;t\a')"`, "sleep", "--cap-add", "SYS_ADMIN", "--seccomp", "unconfined")
+	out := runOK(t, "inspect", strconv.Itoa(pid))
+	if n := strings.Count(out, "\nCapabilities\n"); n != 1 {
+		t.Errorf("text: got %d Capabilities headings, want 1:\n%s", n, out)
+	}
+	for _, c := range []string{"\x1b", "\a"} {
+		if strings.Contains(out, c) {
+			t.Errorf("text: got a raw %q, want it escaped:\n%q", c, out)
+		}
+	}
+	for _, want := range []string{`"x\nCapabilities\n  effective empty\x1b[8m\a"`, `"h\x1b]0;t\a"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text: want %s in:\n%s", want, out)
+		}
+	}
+}
