@@ -202,12 +202,16 @@ func renderSeccomp(w io.Writer, r *Report) {
 	if s.Mode != "filter" {
 		return
 	}
-	fmt.Fprintf(w, "  syscalls\t%d of the native architecture: %d allowed, %d conditional, %d filtered\n",
-		s.Syscalls, s.Allowed, len(s.Conditional), s.Filtered())
-	for _, a := range []string{"kill_process", "kill_thread", "trap", "errno", "notify", "trace", "log"} {
-		if n := s.Actions[a]; n > 0 {
-			fmt.Fprintf(w, "  %s\t%d:\n", a, n)
-			wrap(w, s.Names[a])
+	allowed := fmt.Sprint(s.Allowed)
+	if n := s.Actions["log"]; n > 0 {
+		allowed = fmt.Sprintf("%d (%d logged)", s.Allowed, n)
+	}
+	fmt.Fprintf(w, "  syscalls\t%d of the native architecture: %s allowed, %d conditional, %d filtered\n",
+		s.Syscalls, allowed, len(s.Conditional), s.Filtered())
+	for _, a := range actionOrder {
+		if n := s.Actions[a.name]; n > 0 {
+			fmt.Fprintf(w, "  %s\t%d%s:\n", a.name, n, a.means)
+			wrap(w, s.Names[a.name])
 		}
 	}
 	if len(s.Conditional) > 0 {
@@ -216,11 +220,23 @@ func renderSeccomp(w io.Writer, r *Report) {
 	}
 }
 
-// Filtered is how many calls always end in an action other than allow.
+// actionOrder lists the actions other than allow, strictest first, with
+// what each does to the call where that is not plain from its name.
+var actionOrder = []struct{ name, means string }{
+	{"kill_process", ""}, {"kill_thread", " (the whole process if it has one thread)"},
+	{"trap", " (SIGSYS)"}, {"errno", ""},
+	{"notify", " (ENOSYS unless a supervisor listens)"}, {"trace", " (ENOSYS unless a tracer is attached)"},
+	{"log", " (allowed, with an audit record)"},
+}
+
+// Filtered is how many calls always end in an action that keeps them from
+// running: every action but allow and log.
 func (s Seccomp) Filtered() int {
 	n := 0
-	for _, c := range s.Actions {
-		n += c
+	for a, c := range s.Actions {
+		if a != "log" {
+			n += c
+		}
 	}
 	return n
 }

@@ -113,8 +113,9 @@ type Seccomp struct {
 	Syscalls int `json:"syscalls,omitempty"`
 	Allowed  int `json:"allowed,omitempty"`
 	// Actions counts the calls that always end in each action other than
-	// allow (errno, kill_process, kill_thread, trap, trace, log, notify);
-	// Names lists them by action.
+	// allow (errno, kill_process, kill_thread, trap, trace, notify, and log,
+	// whose calls run and are also counted in Allowed); Names lists them by
+	// action.
 	Actions map[string]int      `json:"actions,omitempty"`
 	Names   map[string][]string `json:"names,omitempty"`
 	// Conditional lists the calls whose outcome depends on their arguments.
