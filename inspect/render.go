@@ -50,8 +50,8 @@ func renderWarnings(w io.Writer, r *Report) {
 func renderNamespaces(w io.Writer, r *Report) {
 	heading(w, "Namespaces",
 		"isolated: the process has its own; shared: it sees the host's view of that resource")
-	ref := "host (pid 1)"
-	if r.HostReference != "/proc/1/ns" {
+	ref := map[string]string{"/proc/1/ns": "host (pid 1)", "/proc/2/ns": "host (kthreadd)"}[r.HostReference]
+	if ref == "" {
 		ref = "host (sandbox's own)"
 	}
 	fmt.Fprintf(w, "  type\tprocess\t%s\t\n", ref)
@@ -148,6 +148,8 @@ func compare(s CapSet, c Capabilities) string {
 		return "empty"
 	case s.Mask == c.Full:
 		return "full: every capability"
+	case s.Mask == c.HostBounding:
+		return "every capability the host gives"
 	case s.Mask == c.Default:
 		return "the default container set"
 	case len(s.Beyond) == 0:

@@ -4,8 +4,17 @@ package inspect
 // tags are stable: scripts may read `sandbox inspect --format json`.
 type Report struct {
 	Pid int `json:"pid"`
-	// HostReference is where the host's namespaces were read: /proc/1/ns,
-	// or /proc/self/ns where PID 1's are out of reach.
+	// Selection says how the argument led to Pid, when not directly: the
+	// container of a foreground run, the process of a thread, a container
+	// id that is also a PID.
+	Selection []string `json:"selection,omitempty"`
+	// ContainerStatus is "created" for the init of a container not yet
+	// started: it has not yet applied the capabilities, no_new_privs and
+	// seccomp filter of its workload.
+	ContainerStatus string `json:"containerStatus,omitempty"`
+	// HostReference is where the host's namespaces were read: /proc/1/ns;
+	// /proc/2/ns (kthreadd) where PID 1's are out of reach; /proc/self/ns
+	// where both are.
 	HostReference string       `json:"hostReference"`
 	Namespaces    []Namespace  `json:"namespaces"`
 	Process       Process      `json:"process"`
@@ -80,6 +89,10 @@ type Capabilities struct {
 	// (cap_last_cap); Default is the mask `sandbox run` gives by default.
 	Full    uint64 `json:"full"`
 	Default uint64 `json:"default"`
+	// HostBounding is every capability the host can give: the bounding
+	// sets of the host reference (see Report.HostReference) and of the
+	// inspect command, in common.
+	HostBounding uint64 `json:"hostBounding"`
 }
 
 // CapSet is one capability set: its mask, names and how it compares with

@@ -38,9 +38,11 @@ func init() {
 // inspected is the part of `sandbox inspect --format json` the tests
 // check, spelled with the json names scripts rely on.
 type inspected struct {
-	Pid           int    `json:"pid"`
-	HostReference string `json:"hostReference"`
-	Namespaces    []struct {
+	Pid             int      `json:"pid"`
+	Selection       []string `json:"selection"`
+	ContainerStatus string   `json:"containerStatus"`
+	HostReference   string   `json:"hostReference"`
+	Namespaces      []struct {
 		Type     string `json:"type"`
 		Inode    uint64 `json:"inode"`
 		Host     uint64 `json:"host"`
