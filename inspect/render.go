@@ -16,7 +16,7 @@ func Render(w io.Writer, r *Report) error {
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for _, section := range []func(io.Writer, *Report){
-		renderWarnings, renderNamespaces, renderProcess, renderIdentity,
+		renderSelection, renderWarnings, renderNamespaces, renderProcess, renderIdentity,
 		renderCapabilities, renderHardening, renderSeccomp, renderMounts,
 		renderDevices, renderCgroup, renderRlimits, renderNotes,
 	} {
@@ -39,6 +39,12 @@ func Render(w io.Writer, r *Report) error {
 
 func heading(w io.Writer, title, explain string) {
 	fmt.Fprintf(w, "\n%s\n  # %s\n", title, explain)
+}
+
+func renderSelection(w io.Writer, r *Report) {
+	for _, s := range r.Selection {
+		fmt.Fprintf(w, "%s\n", s)
+	}
 }
 
 func renderWarnings(w io.Writer, r *Report) {
@@ -182,6 +188,9 @@ func renderHardening(w io.Writer, r *Report) {
 	if h.NoNewPrivs {
 		nnp = "on: setuid bits and file capabilities are inert, execve never adds privilege"
 	}
+	if r.ContainerStatus == "created" {
+		nnp += " (created: applied at start)"
+	}
 	fmt.Fprintf(w, "  no_new_privs\t%s\n", nnp)
 	rootfs := "writable"
 	if h.ReadOnlyRootfs {
@@ -196,7 +205,11 @@ func renderSeccomp(w io.Writer, r *Report) {
 	heading(w, "Seccomp", "the kernel runs each filter on every system call; "+
 		"counts come from running the filters the process carries, with zero arguments")
 	s := r.Seccomp
-	fmt.Fprintf(w, "  mode\t%s, %d filter(s)\n", s.Mode, s.Filters)
+	created := ""
+	if r.ContainerStatus == "created" {
+		created = " (created: the workload's filter is applied at start)"
+	}
+	fmt.Fprintf(w, "  mode\t%s, %d filter(s)%s\n", s.Mode, s.Filters, created)
 	if s.Unknown != "" {
 		fmt.Fprintf(w, "  unknown\t%s\n", s.Unknown)
 		return

@@ -178,3 +178,14 @@ type Rlimit struct {
 	Hard  string `json:"hard"`
 	Units string `json:"units,omitempty"`
 }
+
+// MarkCreated records that r is of a created container's init, which
+// waits for start: capabilities, no_new_privs and the seccomp filter are
+// applied just before the workload's execve, so what r shows of them is
+// the waiting init, not the workload.
+func (r *Report) MarkCreated() {
+	r.ContainerStatus = "created"
+	r.Notes = append(r.Notes, "the container is created, not started: its capabilities, no_new_privs "+
+		"and seccomp filter are applied at start, just before the workload runs; "+
+		"those shown are the waiting init's")
+}

@@ -47,6 +47,32 @@ func hasNote(notes []string, want string) bool {
 	return slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, want) })
 }
 
+// TestInspectCreated: a created container's init has not yet applied its
+// workload's hardening, and the report says so; started, it no longer does.
+func TestInspectCreated(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	ociOK(t, root, "create", "--bundle", dir, "made")
+	t.Cleanup(func() { oci(t, root, "delete", "--force", "made") })
+
+	r := inspectJSON(t, root, "made")
+	if r.ContainerStatus != "created" || !hasNote(r.Notes, "applied at start") {
+		t.Errorf("created: got status %q, notes %q, want created and why no_new_privs and seccomp are off",
+			r.ContainerStatus, r.Notes)
+	}
+	out := runOK(t, "--root", root, "inspect", "made")
+	if !strings.Contains(out, "(created: applied at start)") {
+		t.Errorf("text: want the no_new_privs line to say it comes at start:\n%s", out)
+	}
+
+	ociOK(t, root, "start", "made")
+	waitStatus(t, root, "made", "running")
+	if r := inspectJSON(t, root, "made"); r.ContainerStatus != "" || hasNote(r.Notes, "applied at start") ||
+		!r.Hardening.NoNewPrivs {
+		t.Errorf("running: got status %q, notes %q, no_new_privs %v, want no created note and no_new_privs",
+			r.ContainerStatus, r.Notes, r.Hardening.NoNewPrivs)
+	}
+}
+
 // TestInspectHostReference: run in namespaces of its own, inspect still
 // compares with the host's, not its own: a host process is not isolated.
 func TestInspectHostReference(t *testing.T) {
@@ -92,6 +118,59 @@ func TestInspectHostRootInUserNamespace(t *testing.T) {
 		t.Errorf("got uid %v, warnings %q, want 1234 and a warning that it is host uid 0", r.Identity.Uid,
 			r.Warnings)
 	}
+}
+
+// TestInspectTargets: what an argument stands for, said in the report.
+func TestInspectTargets(t *testing.T) {
+	env(t)
+
+	t.Run("thread id", func(t *testing.T) {
+		tasks, err := os.ReadDir("/proc/self/task")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tid := ""
+		for _, e := range tasks {
+			if e.Name() != strconv.Itoa(os.Getpid()) {
+				tid = e.Name()
+			}
+		}
+		if tid == "" {
+			t.Fatal("the test process has no thread besides its main one")
+		}
+		r := inspectJSON(t, "", tid)
+		if r.Pid != os.Getpid() || !hasNote(r.Selection, tid+" is a thread of process "+strconv.Itoa(os.Getpid())) {
+			t.Errorf("thread %s: got pid %d, selection %q, want the test process %d and a note", tid, r.Pid,
+				r.Selection, os.Getpid())
+		}
+	})
+
+	t.Run("foreground run, json", func(t *testing.T) {
+		_, rootfs := env(t)
+		runPid, pid := container(t, rootfs)
+		r := inspectJSON(t, "", strconv.Itoa(runPid))
+		if r.Pid != pid || !hasNote(r.Selection, "is a foreground `sandbox run`") {
+			t.Errorf("got pid %d, selection %q, want %d and the foreground note", r.Pid, r.Selection, pid)
+		}
+	})
+
+	t.Run("container id that is a live PID", func(t *testing.T) {
+		sleep := strconv.Itoa(hostSleep(t))
+		dir, root := bundle(t, "sleep", "1000")
+		ociOK(t, root, "create", "--bundle", dir, sleep)
+		t.Cleanup(func() { oci(t, root, "delete", "--force", sleep) })
+		init := stateOf(t, root, sleep).Pid
+
+		r := inspectJSON(t, root, sleep)
+		if r.Pid != init || !hasNote(r.Selection, "sandbox inspect --pid "+sleep) {
+			t.Errorf("got pid %d, selection %q, want the container's %d and how to inspect PID %s", r.Pid,
+				r.Selection, init, sleep)
+		}
+		out := runOK(t, "--root", root, "inspect", "--pid", "--format", "json", sleep)
+		if !strings.Contains(out, `"pid": `+sleep+",") {
+			t.Errorf("inspect --pid %s: want the host process:\n%.300s", sleep, out)
+		}
+	})
 }
 
 // TestInspectRefusals: processes inspect cannot or need not report on get
