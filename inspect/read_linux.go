@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/moby/sys/mountinfo"
+	"golang.org/x/sys/unix"
 
 	"sandbox/caps"
 	"sandbox/seccomp"
@@ -286,6 +287,12 @@ func readMounts(r *Report, proc string, _ Status) error {
 		return err
 	}
 	defer root.Close()
+	if probe, err := openIn(root, "/", unix.O_PATH); errors.Is(err, unix.ENOSYS) {
+		r.Notes = append(r.Notes, "this kernel has no openat2 (Linux 5.6 and later): masked paths "+
+			"cannot be told safely inside the process's root and are not listed")
+	} else if err == nil {
+		probe.Close()
+	}
 	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe{root})
 	if r.Devices, r.DevicesMore, err = devices(root); err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))

@@ -636,6 +636,8 @@ func TestInspectBadInput(t *testing.T) {
 			[]string{"container done is stopped", "sandbox delete done"}},
 		{"two arguments", []string{"inspect", "1", "2"}, []string{"exactly one container id or PID"}},
 		{"bad format", []string{"inspect", "--format", "xml", "1"}, []string{`--format "xml"`, "text or json"}},
+		{"--pid with an id", []string{"--root", root, "inspect", "--pid", "web"},
+			[]string{`--pid "web"`, "not a PID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
