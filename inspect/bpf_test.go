@@ -179,3 +179,35 @@ func TestCountFilters(t *testing.T) {
 		t.Errorf("conditional: got %v, want [socket]", s.Conditional)
 	}
 }
+
+// TestCountFiltersActions: a call that runs (log) counts as allowed; each
+// action that keeps a call from running counts as filtered.
+func TestCountFiltersActions(t *testing.T) {
+	tests := []struct {
+		ret               uint32
+		allowed, filtered int
+	}{
+		{unix.SECCOMP_RET_LOG, 2, 0},
+		{unix.SECCOMP_RET_TRACE, 1, 1},
+		{unix.SECCOMP_RET_USER_NOTIF, 1, 1},
+		{unix.SECCOMP_RET_KILL_THREAD, 1, 1},
+		{unix.SECCOMP_RET_KILL_PROCESS, 1, 1},
+		{unix.SECCOMP_RET_TRAP, 1, 1},
+		{errnoE, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(Action(tt.ret), func(t *testing.T) {
+			f := denyNr(165)
+			f[5] = stmt(retK, tt.ret)
+			var s Seccomp
+			if err := CountFilters(&s, [][]unix.SockFilter{f}, map[int32]string{0: "read", 165: "mount"},
+				arch); err != nil {
+				t.Fatal(err)
+			}
+			if s.Allowed != tt.allowed || s.Filtered() != tt.filtered || s.Names[Action(tt.ret)][0] != "mount" {
+				t.Errorf("got %d allowed, %d filtered, names %v, want %d, %d and mount listed under %s",
+					s.Allowed, s.Filtered(), s.Names, tt.allowed, tt.filtered, Action(tt.ret))
+			}
+		})
+	}
+}

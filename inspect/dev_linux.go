@@ -1,75 +1,179 @@
 package inspect
 
 import (
-	"io/fs"
+	"errors"
+	"fmt"
+	"io"
 	"os"
-	"path/filepath"
+	"sort"
 	"strconv"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// devices lists /dev as process pid sees it, through /proc/PID/root, whose
-// path walk runs in the process's root and mount namespace. Entries are
-// read with lstat: a symlink is reported, never followed, so a link
-// planted in the rootfs cannot send the reader elsewhere on the host.
-func devices(pid int) ([]Device, error) {
-	dir := filepath.Join("/proc", strconv.Itoa(pid), "root/dev")
-	entries, err := os.ReadDir(dir)
+// maxDevices is how many entries of /dev a report lists: a container can
+// fill its /dev with any number of files, and the report must stay
+// readable and its reading bounded.
+const maxDevices = 64
+
+// openRoot opens the root directory of process pid as an O_PATH descriptor.
+// Every later path is resolved from it with openat2(2) and RESOLVE_IN_ROOT,
+// so a symlink the process planted (an absolute one, or "..") can never
+// lead the walk out of its root and onto the host's files, as a path
+// string under /proc/PID/root could.
+func openRoot(pid int) (*os.File, error) {
+	name := "/proc/" + strconv.Itoa(pid) + "/root"
+	fd, err := unix.Open(name, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, &os.PathError{Op: "open", Path: name, Err: err}
 	}
-	out := []Device{}
-	for _, e := range entries {
-		info, err := e.Info()
-		if err != nil {
-			continue // gone meanwhile
-		}
-		out = append(out, device(dir, info))
-	}
-	return out, nil
+	return os.NewFile(uintptr(fd), name), nil
 }
 
-func device(dir string, info fs.FileInfo) Device {
-	d := Device{Name: info.Name(), Mode: info.Mode().Perm().String()}
-	switch m := info.Mode(); {
-	case m&fs.ModeCharDevice != 0:
-		d.Type = "char"
-	case m&fs.ModeDevice != 0:
-		d.Type = "block"
-	case m.IsDir():
+// openIn opens point, an absolute path in the process's view, below root
+// without following any symlink: a mount point the kernel names in
+// mountinfo has none on its path, so one found there now is a link the
+// process planted.
+func openIn(root *os.File, point string, flags uint64) (*os.File, error) {
+	how := unix.OpenHow{Flags: flags | unix.O_CLOEXEC | unix.O_NOFOLLOW,
+		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS}
+	fd, err := unix.Openat2(int(root.Fd()), point, &how)
+	if err != nil {
+		return nil, &os.PathError{Op: "openat2", Path: point, Err: err}
+	}
+	return os.NewFile(uintptr(fd), point), nil
+}
+
+// devices lists the first maxDevices entries of /dev, in name order, as
+// the process whose root is root sees it, and how many more there are.
+// /dev itself and its entries are never followed if symlinks: a /dev that
+// is a link is reported as such (with its target), not listed.
+func devices(root *os.File) (list []Device, more int, err error) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(int(root.Fd()), "dev", &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return nil, 0, &os.PathError{Op: "lstat", Path: "/dev", Err: err}
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		target, _ := readlinkAt(root, "dev")
+		return nil, 0, fmt.Errorf("/dev is a symlink to %s: not followed", strconv.Quote(target))
+	}
+	dir, err := openIn(root, "/dev", unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer dir.Close()
+
+	names, more, err := firstNames(dir, maxDevices)
+	if err != nil {
+		return nil, 0, err
+	}
+	list = []Device{}
+	for _, n := range names {
+		if d, ok := device(dir, n); ok {
+			list = append(list, d)
+		}
+	}
+	return list, more, nil
+}
+
+// firstNames reads a directory in batches and keeps the limit smallest
+// names, sorted; more counts the rest. Memory stays bounded by limit and
+// one batch, whatever the directory holds.
+func firstNames(dir *os.File, limit int) (names []string, more int, err error) {
+	for {
+		batch, err := dir.Readdirnames(256)
+		for _, n := range batch {
+			names, more = keepFirst(names, n, limit, more)
+		}
+		if errors.Is(err, io.EOF) || (err == nil && len(batch) == 0) {
+			return names, more, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+	}
+}
+
+// keepFirst adds name to sorted, a sorted list of at most limit names,
+// dropping the greatest when it overflows; dropped counts what was left
+// out.
+func keepFirst(sorted []string, name string, limit, dropped int) ([]string, int) {
+	i := sort.SearchStrings(sorted, name)
+	if i >= limit {
+		return sorted, dropped + 1
+	}
+	sorted = append(sorted, "")
+	copy(sorted[i+1:], sorted[i:])
+	sorted[i] = name
+	if len(sorted) > limit {
+		return sorted[:limit], dropped + 1
+	}
+	return sorted, dropped
+}
+
+// device describes the entry name of dir, by lstat: a symlink is read,
+// never followed. The second result is false when the entry is gone.
+func device(dir *os.File, name string) (Device, bool) {
+	var st unix.Stat_t
+	if unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return Device{}, false
+	}
+	d := Device{Name: name, Mode: os.FileMode(st.Mode & 0o777).String()}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFCHR:
+		d.Type, d.Major, d.Minor = "char", unix.Major(st.Rdev), unix.Minor(st.Rdev)
+	case unix.S_IFBLK:
+		d.Type, d.Major, d.Minor = "block", unix.Major(st.Rdev), unix.Minor(st.Rdev)
+	case unix.S_IFDIR:
 		d.Type = "dir"
-	case m&fs.ModeSymlink != 0:
+	case unix.S_IFLNK:
 		d.Type = "symlink"
-		d.Target, _ = os.Readlink(filepath.Join(dir, info.Name()))
-	case m&fs.ModeNamedPipe != 0:
+		d.Target, _ = readlinkAt(dir, name)
+	case unix.S_IFIFO:
 		d.Type = "fifo"
-	case m&fs.ModeSocket != 0:
+	case unix.S_IFSOCK:
 		d.Type = "socket"
 	default:
 		d.Type = "file"
 	}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok && (d.Type == "char" || d.Type == "block") {
-		d.Major, d.Minor = unix.Major(st.Rdev), unix.Minor(st.Rdev)
-	}
-	return d
+	return d, true
 }
 
-// rootProbe answers Probe's questions through /proc/PID/root.
-type rootProbe string
+func readlinkAt(dir *os.File, name string) (string, error) {
+	buf := make([]byte, unix.PathMax)
+	n, err := unix.Readlinkat(int(dir.Fd()), name, buf)
+	if err != nil {
+		return "", err
+	}
+	return string(buf[:n]), nil
+}
 
-// IsNullDevice lstats the path in the process's view.
-func (r rootProbe) IsNullDevice(point string) bool {
+// rootProbe answers Probe's questions inside a process's root, opened by
+// openRoot; a path with a symlink on it answers no.
+type rootProbe struct{ root *os.File }
+
+// IsNullDevice reports whether point is the character device 1:3.
+func (p rootProbe) IsNullDevice(point string) bool {
+	f, err := openIn(p.root, point, unix.O_PATH)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
 	var st unix.Stat_t
-	if unix.Lstat(string(r)+point, &st) != nil {
+	if unix.Fstat(int(f.Fd()), &st) != nil {
 		return false
 	}
 	return st.Mode&unix.S_IFMT == unix.S_IFCHR && unix.Major(st.Rdev) == 1 && unix.Minor(st.Rdev) == 3
 }
 
-// IsEmptyDir lists the path in the process's view.
-func (r rootProbe) IsEmptyDir(point string) bool {
-	entries, err := os.ReadDir(string(r) + point)
-	return err == nil && len(entries) == 0
+// IsEmptyDir reports whether point is a directory with no entries; it
+// reads one entry at most.
+func (p rootProbe) IsEmptyDir(point string) bool {
+	f, err := openIn(p.root, point, unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = f.Readdirnames(1)
+	return errors.Is(err, io.EOF)
 }

@@ -11,10 +11,10 @@ import (
 	"syscall"
 
 	"github.com/moby/sys/mountinfo"
+	"golang.org/x/sys/unix"
 
 	"sandbox/caps"
 	"sandbox/seccomp"
-	"sandbox/state"
 )
 
 // ErrNoProcess is returned by Read for a PID with no live process: none
@@ -34,10 +34,30 @@ var nsTypes = []string{"pid", "net", "mnt", "uts", "ipc", "user", "cgroup", "tim
 // error.
 func Read(pid int) (*Report, error) {
 	proc := filepath.Join("/proc", strconv.Itoa(pid))
-	text, err := os.ReadFile(filepath.Join(proc, "status"))
+	first, err := readStat(pid)
 	gone := errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ESRCH)
-	if gone || (err == nil && zombie(string(text))) {
+	if gone || (err == nil && first.Gone()) {
 		return nil, fmt.Errorf("inspect: process %d: %w", pid, ErrNoProcess)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("inspect: %w", err)
+	}
+	if first.KernelThread() {
+		return nil, fmt.Errorf("inspect: process %d (%s) is a kernel thread: it has no user space, "+
+			"so nothing confines it and there is nothing to inspect", pid, printable(first.Comm))
+	}
+
+	// The start time tells the process from a later one that reuses its
+	// PID while it is read, and Gone one on its way out, whose failed
+	// reads must read as "it exited", not as their raw errors.
+	alive := func() bool {
+		now, err := readStat(pid)
+		return err == nil && !now.Gone() && now.Start == first.Start
+	}
+	exited := fmt.Errorf("inspect: process %d: %w (it exited while it was read)", pid, ErrNoProcess)
+	text, err := os.ReadFile(filepath.Join(proc, "status"))
+	if err != nil && !alive() {
+		return nil, exited
 	}
 	if err != nil {
 		return nil, fmt.Errorf("inspect: %w", err)
@@ -47,13 +67,6 @@ func Read(pid int) (*Report, error) {
 		return nil, fmt.Errorf("inspect: %s: %w", proc, err)
 	}
 
-	// The start time tells the process from a later one that reuses its
-	// PID while it is read: the report must be of one process.
-	start, _ := state.StartTime(pid)
-	alive := func() bool {
-		now, ok := state.StartTime(pid)
-		return ok && now == start
-	}
 	r := &Report{Pid: pid}
 	steps := []func(*Report, string, Status) error{
 		readNamespaces, readProcess, readIdentity, readCapabilities,
@@ -62,14 +75,12 @@ func Read(pid int) (*Report, error) {
 	for _, step := range steps {
 		err := step(r, proc, st)
 		if !alive() {
-			return nil, fmt.Errorf("inspect: process %d: %w (it exited while it was read)",
-				pid, ErrNoProcess)
+			return nil, exited
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("inspect: process %d: %w (%s)", pid, err, permissionHint(os.Geteuid()))
 		}
 		if err != nil {
-			if errors.Is(err, fs.ErrPermission) {
-				return nil, fmt.Errorf("inspect: process %d: %w "+
-					"(another user's process can only be inspected by root)", pid, err)
-			}
 			return nil, fmt.Errorf("inspect: process %d: %w", pid, err)
 		}
 	}
@@ -78,29 +89,32 @@ func Read(pid int) (*Report, error) {
 	return r, nil
 }
 
-// zombie reports whether status text is that of a zombie, whose
-// namespaces and root the kernel has already let go.
-func zombie(status string) bool {
-	for _, line := range strings.Split(status, "\n") {
-		if v, ok := strings.CutPrefix(line, "State:"); ok {
-			v = strings.TrimSpace(v)
-			return strings.HasPrefix(v, "Z") || strings.HasPrefix(v, "X")
-		}
+func readStat(pid int) (Stat, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return Stat{}, err
 	}
-	return false
+	return ParseStat(string(data))
 }
 
-// readNamespaces compares each namespace with PID 1's. Where PID 1's
-// cannot be read (it holds a capability the caller lacks, as the init of
-// some virtual machines does, and ptrace access rules then refuse), the
-// caller's own namespaces, those of a command run on the host, stand in,
-// and a note says so.
+// permissionHint says why the kernel refused to let the caller read a
+// process: to anyone but root, another user's process is closed; root
+// itself is refused only where the host protects a process (an init
+// holding a capability outside root's bounding set, or a security module).
+func permissionHint(euid int) string {
+	if euid == 0 {
+		return "the kernel refused even root access to this process: it is protected on this host"
+	}
+	return "another user's process can only be inspected by root"
+}
+
+// readNamespaces compares each namespace with the host's (see
+// hostReference).
 func readNamespaces(r *Report, proc string, _ Status) error {
-	r.HostReference = "/proc/1/ns"
-	if _, err := os.Readlink("/proc/1/ns/pid"); errors.Is(err, fs.ErrPermission) {
-		r.HostReference = "/proc/self/ns"
-		r.Notes = append(r.Notes, "PID 1's namespaces are unreadable here (permission denied): "+
-			"the host's side is this sandbox command's own namespaces")
+	ref, note := hostReference()
+	r.HostReference = ref + "/ns"
+	if note != "" {
+		r.Notes = append(r.Notes, note)
 	}
 	for _, t := range nsTypes {
 		own, err := nsInode(filepath.Join(proc, "ns", t))
@@ -113,12 +127,34 @@ func readNamespaces(r *Report, proc string, _ Status) error {
 		}
 		host, err := nsInode(filepath.Join(r.HostReference, t))
 		if err != nil {
-			return err
+			return fmt.Errorf("host reference: %w", err)
 		}
 		n := Namespace{Type: t, Inode: own, Host: host, Isolated: own != host}
 		r.Namespaces = append(r.Namespaces, n)
 	}
 	return nil
+}
+
+// hostReference is the /proc directory of a process in the host's initial
+// namespaces: PID 1. Where PID 1 is closed even to root (the init of some
+// virtual machines holds a capability root lacks, and ptrace access rules
+// then refuse), kthreadd, PID 2: a kernel thread is always in the initial
+// namespaces, and one is visible only from the initial PID namespace, so
+// a PID 2 that is a kernel thread named kthreadd is the real one. Failing
+// both, the caller's own namespaces stand in, with a note.
+func hostReference() (proc, note string) {
+	if _, err := os.Readlink("/proc/1/ns/pid"); err == nil {
+		return "/proc/1", ""
+	}
+	st, err := readStat(2)
+	if err == nil && st.KernelThread() && st.Comm == "kthreadd" {
+		if _, err := os.Readlink("/proc/2/ns/pid"); err == nil {
+			return "/proc/2", "PID 1's namespaces are unreadable here: the host's side is kthreadd's " +
+				"(PID 2), a kernel thread, always in the initial namespaces"
+		}
+	}
+	return "/proc/self", "neither PID 1's nor kthreadd's namespaces are readable here: " +
+		"the host's side is this sandbox command's own namespaces"
 }
 
 // nsInode reads the inode number of a namespace link, "type:[inode]".
@@ -200,12 +236,38 @@ func readCapabilities(r *Report, _ string, st Status) error {
 	if err != nil {
 		return err
 	}
+	hostBounding, err := hostBounding(filepath.Dir(r.HostReference))
+	if err != nil {
+		return err
+	}
 	r.Capabilities = Capabilities{
 		Bounding: NewCapSet(st.CapBnd, def), Effective: NewCapSet(st.CapEff, def),
 		Permitted: NewCapSet(st.CapPrm, def), Inheritable: NewCapSet(st.CapInh, def),
 		Ambient: NewCapSet(st.CapAmb, def), Full: FullMask(last), Default: def,
+		HostBounding: hostBounding,
 	}
 	return nil
+}
+
+// hostBounding is the most a process of the host can give: the bounding
+// sets of the host reference and of this command, in common. A host may
+// withhold a capability from root's processes that its init or kthreadd
+// still holds (this one withholds CAP_SYS_RESOURCE), and no runtime it
+// starts can hand that one out.
+func hostBounding(ref string) (uint64, error) {
+	var mask uint64 = ^uint64(0)
+	for _, dir := range []string{ref, "/proc/self"} {
+		text, err := os.ReadFile(filepath.Join(dir, "status"))
+		if err != nil {
+			return 0, fmt.Errorf("host reference: %w", err)
+		}
+		st, err := ParseStatus(string(text))
+		if err != nil {
+			return 0, fmt.Errorf("host reference: %s: %w", dir, err)
+		}
+		mask &= st.CapBnd
+	}
+	return mask, nil
 }
 
 func readMounts(r *Report, proc string, _ Status) error {
@@ -220,8 +282,19 @@ func readMounts(r *Report, proc string, _ Status) error {
 	}
 	r.Mounts = Mounts(infos)
 	r.Hardening.ReadOnlyRootfs = RootReadOnly(infos)
-	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe(proc+"/root"))
-	if r.Devices, err = devices(r.Pid); err != nil {
+	root, err := openRoot(r.Pid)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if probe, err := openIn(root, "/", unix.O_PATH); errors.Is(err, unix.ENOSYS) {
+		r.Notes = append(r.Notes, "this kernel has no openat2 (Linux 5.6 and later): masked paths "+
+			"cannot be told safely inside the process's root and are not listed")
+	} else if err == nil {
+		probe.Close()
+	}
+	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe{root})
+	if r.Devices, r.DevicesMore, err = devices(root); err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))
 	}
 	return nil

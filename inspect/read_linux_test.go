@@ -2,8 +2,11 @@ package inspect
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -50,5 +53,53 @@ func TestReadGone(t *testing.T) {
 	_, err := Read(cmd.Process.Pid)
 	if !errors.Is(err, ErrNoProcess) {
 		t.Errorf("Read of an exited process: got %v, want ErrNoProcess", err)
+	}
+}
+
+func TestKeepFirst(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       []string
+		limit    int
+		want     []string
+		wantMore int
+	}{
+		{"under the limit", []string{"b", "a"}, 3, []string{"a", "b"}, 0},
+		{"at the limit", []string{"c", "a", "b"}, 3, []string{"a", "b", "c"}, 0},
+		{"over: the smallest kept", []string{"e", "d", "c", "b", "a"}, 2, []string{"a", "b"}, 3},
+		{"over: a later small name evicts", []string{"x", "y", "z", "a"}, 3, []string{"a", "x", "y"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			more := 0
+			for _, n := range tt.in {
+				got, more = keepFirst(got, n, tt.limit, more)
+			}
+			if !slices.Equal(got, tt.want) || more != tt.wantMore {
+				t.Errorf("got %v and %d more, want %v and %d more", got, more, tt.want, tt.wantMore)
+			}
+		})
+	}
+}
+
+func TestFirstNames(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 300 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names, more, err := firstNames(f, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 64 || names[0] != "f000" || names[63] != "f063" || more != 236 {
+		t.Errorf("got %d names (%v...) and %d more, want f000-f063 and 236 more", len(names), names[:1], more)
 	}
 }

@@ -9,12 +9,14 @@ import (
 )
 
 // Render writes r as text, in sections a learner reads top to bottom,
-// each opened by one line on what it shows.
+// each opened by one line on what it shows. Every string of r that holds
+// a control character or invalid UTF-8 is printed quoted (see printable).
 func Render(w io.Writer, r *Report) error {
+	r = escaped(r)
 	var buf bytes.Buffer
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
 	for _, section := range []func(io.Writer, *Report){
-		renderWarnings, renderNamespaces, renderProcess, renderIdentity,
+		renderSelection, renderWarnings, renderNamespaces, renderProcess, renderIdentity,
 		renderCapabilities, renderHardening, renderSeccomp, renderMounts,
 		renderDevices, renderCgroup, renderRlimits, renderNotes,
 	} {
@@ -39,6 +41,12 @@ func heading(w io.Writer, title, explain string) {
 	fmt.Fprintf(w, "\n%s\n  # %s\n", title, explain)
 }
 
+func renderSelection(w io.Writer, r *Report) {
+	for _, s := range r.Selection {
+		fmt.Fprintf(w, "%s\n", s)
+	}
+}
+
 func renderWarnings(w io.Writer, r *Report) {
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "WARNING: %s\n", warn)
@@ -48,8 +56,8 @@ func renderWarnings(w io.Writer, r *Report) {
 func renderNamespaces(w io.Writer, r *Report) {
 	heading(w, "Namespaces",
 		"isolated: the process has its own; shared: it sees the host's view of that resource")
-	ref := "host (pid 1)"
-	if r.HostReference != "/proc/1/ns" {
+	ref := map[string]string{"/proc/1/ns": "host (pid 1)", "/proc/2/ns": "host (kthreadd)"}[r.HostReference]
+	if ref == "" {
 		ref = "host (sandbox's own)"
 	}
 	fmt.Fprintf(w, "  type\tprocess\t%s\t\n", ref)
@@ -146,6 +154,8 @@ func compare(s CapSet, c Capabilities) string {
 		return "empty"
 	case s.Mask == c.Full:
 		return "full: every capability"
+	case s.Mask == c.HostBounding:
+		return "every capability the host gives"
 	case s.Mask == c.Default:
 		return "the default container set"
 	case len(s.Beyond) == 0:
@@ -178,6 +188,9 @@ func renderHardening(w io.Writer, r *Report) {
 	if h.NoNewPrivs {
 		nnp = "on: setuid bits and file capabilities are inert, execve never adds privilege"
 	}
+	if r.ContainerStatus == "created" {
+		nnp += " (created: applied at start)"
+	}
 	fmt.Fprintf(w, "  no_new_privs\t%s\n", nnp)
 	rootfs := "writable"
 	if h.ReadOnlyRootfs {
@@ -192,7 +205,11 @@ func renderSeccomp(w io.Writer, r *Report) {
 	heading(w, "Seccomp", "the kernel runs each filter on every system call; "+
 		"counts come from running the filters the process carries, with zero arguments")
 	s := r.Seccomp
-	fmt.Fprintf(w, "  mode\t%s, %d filter(s)\n", s.Mode, s.Filters)
+	created := ""
+	if r.ContainerStatus == "created" {
+		created = " (created: the workload's filter is applied at start)"
+	}
+	fmt.Fprintf(w, "  mode\t%s, %d filter(s)%s\n", s.Mode, s.Filters, created)
 	if s.Unknown != "" {
 		fmt.Fprintf(w, "  unknown\t%s\n", s.Unknown)
 		return
@@ -200,12 +217,16 @@ func renderSeccomp(w io.Writer, r *Report) {
 	if s.Mode != "filter" {
 		return
 	}
-	fmt.Fprintf(w, "  syscalls\t%d of the native architecture: %d allowed, %d conditional, %d filtered\n",
-		s.Syscalls, s.Allowed, len(s.Conditional), s.Filtered())
-	for _, a := range []string{"kill_process", "kill_thread", "trap", "errno", "notify", "trace", "log"} {
-		if n := s.Actions[a]; n > 0 {
-			fmt.Fprintf(w, "  %s\t%d:\n", a, n)
-			wrap(w, s.Names[a])
+	allowed := fmt.Sprint(s.Allowed)
+	if n := s.Actions["log"]; n > 0 {
+		allowed = fmt.Sprintf("%d (%d logged)", s.Allowed, n)
+	}
+	fmt.Fprintf(w, "  syscalls\t%d of the native architecture: %s allowed, %d conditional, %d filtered\n",
+		s.Syscalls, allowed, len(s.Conditional), s.Filtered())
+	for _, a := range actionOrder {
+		if n := s.Actions[a.name]; n > 0 {
+			fmt.Fprintf(w, "  %s\t%d%s:\n", a.name, n, a.means)
+			wrap(w, s.Names[a.name])
 		}
 	}
 	if len(s.Conditional) > 0 {
@@ -214,11 +235,23 @@ func renderSeccomp(w io.Writer, r *Report) {
 	}
 }
 
-// Filtered is how many calls always end in an action other than allow.
+// actionOrder lists the actions other than allow, strictest first, with
+// what each does to the call where that is not plain from its name.
+var actionOrder = []struct{ name, means string }{
+	{"kill_process", ""}, {"kill_thread", " (the whole process if it has one thread)"},
+	{"trap", " (SIGSYS)"}, {"errno", ""},
+	{"notify", " (ENOSYS unless a supervisor listens)"}, {"trace", " (ENOSYS unless a tracer is attached)"},
+	{"log", " (allowed, with an audit record)"},
+}
+
+// Filtered is how many calls always end in an action that keeps them from
+// running: every action but allow and log.
 func (s Seccomp) Filtered() int {
 	n := 0
-	for _, c := range s.Actions {
-		n += c
+	for a, c := range s.Actions {
+		if a != "log" {
+			n += c
+		}
 	}
 	return n
 }
@@ -248,6 +281,9 @@ func renderDevices(w io.Writer, r *Report) {
 		default:
 			fmt.Fprintf(w, "  %s\t%s\t%s\n", d.Name, d.Type, d.Mode)
 		}
+	}
+	if r.DevicesMore > 0 {
+		fmt.Fprintf(w, "  ... and %d more\t\t\n", r.DevicesMore)
 	}
 }
 

@@ -4,8 +4,17 @@ package inspect
 // tags are stable: scripts may read `sandbox inspect --format json`.
 type Report struct {
 	Pid int `json:"pid"`
-	// HostReference is where the host's namespaces were read: /proc/1/ns,
-	// or /proc/self/ns where PID 1's are out of reach.
+	// Selection says how the argument led to Pid, when not directly: the
+	// container of a foreground run, the process of a thread, a container
+	// id that is also a PID.
+	Selection []string `json:"selection,omitempty"`
+	// ContainerStatus is "created" for the init of a container not yet
+	// started: it has not yet applied the capabilities, no_new_privs and
+	// seccomp filter of its workload.
+	ContainerStatus string `json:"containerStatus,omitempty"`
+	// HostReference is where the host's namespaces were read: /proc/1/ns;
+	// /proc/2/ns (kthreadd) where PID 1's are out of reach; /proc/self/ns
+	// where both are.
 	HostReference string       `json:"hostReference"`
 	Namespaces    []Namespace  `json:"namespaces"`
 	Process       Process      `json:"process"`
@@ -15,9 +24,12 @@ type Report struct {
 	Seccomp       Seccomp      `json:"seccomp"`
 	Mounts        []Mount      `json:"mounts"`
 	Devices       []Device     `json:"devices"`
-	Cgroup        Cgroup       `json:"cgroup"`
-	Rlimits       []Rlimit     `json:"rlimits"`
-	Warnings      []string     `json:"warnings,omitempty"`
+	// DevicesMore is how many entries of /dev are not in Devices, which
+	// holds the first 64 by name.
+	DevicesMore int      `json:"devicesMore,omitempty"`
+	Cgroup      Cgroup   `json:"cgroup"`
+	Rlimits     []Rlimit `json:"rlimits"`
+	Warnings    []string `json:"warnings,omitempty"`
 	// Notes name what could not be measured, and why.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -77,6 +89,10 @@ type Capabilities struct {
 	// (cap_last_cap); Default is the mask `sandbox run` gives by default.
 	Full    uint64 `json:"full"`
 	Default uint64 `json:"default"`
+	// HostBounding is every capability the host can give: the bounding
+	// sets of the host reference (see Report.HostReference) and of the
+	// inspect command, in common.
+	HostBounding uint64 `json:"hostBounding"`
 }
 
 // CapSet is one capability set: its mask, names and how it compares with
@@ -110,8 +126,9 @@ type Seccomp struct {
 	Syscalls int `json:"syscalls,omitempty"`
 	Allowed  int `json:"allowed,omitempty"`
 	// Actions counts the calls that always end in each action other than
-	// allow (errno, kill_process, kill_thread, trap, trace, log, notify);
-	// Names lists them by action.
+	// allow (errno, kill_process, kill_thread, trap, trace, notify, and log,
+	// whose calls run and are also counted in Allowed); Names lists them by
+	// action.
 	Actions map[string]int      `json:"actions,omitempty"`
 	Names   map[string][]string `json:"names,omitempty"`
 	// Conditional lists the calls whose outcome depends on their arguments.
@@ -160,4 +177,15 @@ type Rlimit struct {
 	Soft  string `json:"soft"`
 	Hard  string `json:"hard"`
 	Units string `json:"units,omitempty"`
+}
+
+// MarkCreated records that r is of a created container's init, which
+// waits for start: capabilities, no_new_privs and the seccomp filter are
+// applied just before the workload's execve, so what r shows of them is
+// the waiting init, not the workload.
+func (r *Report) MarkCreated() {
+	r.ContainerStatus = "created"
+	r.Notes = append(r.Notes, "the container is created, not started: its capabilities, no_new_privs "+
+		"and seccomp filter are applied at start, just before the workload runs; "+
+		"those shown are the waiting init's")
 }

@@ -67,3 +67,22 @@ func sameBinary(pid int) bool {
 	path, err2 := os.Readlink(exe)
 	return err1 == nil && err2 == nil && strings.TrimSuffix(path, " (deleted)") == ownPath
 }
+
+// ThreadGroup returns the process that thread id belongs to, its thread
+// group leader (Tgid in /proc/ID/status): /proc answers for a thread id
+// too, though it does not list it. The second result is false when id is
+// no live thread.
+func ThreadGroup(id int) (int, bool) {
+	text, err := os.ReadFile("/proc/" + strconv.Itoa(id) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	st, err := ParseStatus(string(text))
+	return st.Tgid, err == nil && st.Tgid > 0
+}
+
+// Exists reports whether pid is a live process (not a zombie).
+func Exists(pid int) bool {
+	st, err := readStat(pid)
+	return err == nil && !st.Gone()
+}

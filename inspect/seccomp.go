@@ -21,7 +21,8 @@ var nativeArch = map[string]uint32{
 // to name), as the kernel would for a native call with zero arguments, and
 // fills the counts of s. The strictest answer of all filters wins. A call
 // any filter decided by looking at its arguments is conditional rather
-// than counted under an action.
+// than counted under an action. A logged call (SECCOMP_RET_LOG) runs: it
+// counts as allowed, and is listed under "log" too.
 func CountFilters(s *Seccomp, filters [][]unix.SockFilter, syscalls map[int32]string,
 	arch uint32) error {
 	s.Actions, s.Names = map[string]int{}, map[string][]string{}
@@ -38,6 +39,11 @@ func CountFilters(s *Seccomp, filters [][]unix.SockFilter, syscalls map[int32]st
 			s.Conditional = append(s.Conditional, name)
 		case action == "allow":
 			s.Allowed++
+		case action == "log":
+			// SECCOMP_RET_LOG lets the call run, after an audit record.
+			s.Allowed++
+			s.Actions[action]++
+			s.Names[action] = append(s.Names[action], name)
 		default:
 			s.Actions[action]++
 			s.Names[action] = append(s.Names[action], name)

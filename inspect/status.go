@@ -8,6 +8,7 @@ import (
 
 // Status is what Read takes from /proc/PID/status.
 type Status struct {
+	Tgid           int // the thread group (process) this task belongs to
 	NSpid          []int
 	Uid, Gid       [4]uint32
 	Groups         []uint32
@@ -42,6 +43,8 @@ func ParseStatus(text string) (Status, error) {
 func (s *Status) set(key, val string) error {
 	var err error
 	switch key {
+	case "Tgid":
+		s.Tgid, err = strconv.Atoi(val)
 	case "NSpid":
 		s.NSpid, err = ints(val)
 	case "Uid":

@@ -30,7 +30,7 @@ func TestParseStatus(t *testing.T) {
 		want Status
 	}{
 		{"container process", containerStatus, Status{
-			NSpid: []int{818, 1}, Uid: [4]uint32{1000, 1000, 1000, 1000}, Gid: [4]uint32{1000, 1000, 1000, 1000},
+			Tgid: 818, NSpid: []int{818, 1}, Uid: [4]uint32{1000, 1000, 1000, 1000}, Gid: [4]uint32{1000, 1000, 1000, 1000},
 			Groups: []uint32{10, 20}, CapBnd: 0xa80425fb, CapAmb: 0x400, NoNewPrivs: true,
 			Seccomp: 2, SeccompFilters: 1,
 		}},
@@ -49,7 +49,7 @@ func TestParseStatus(t *testing.T) {
 				got.Uid != tt.want.Uid || got.Gid != tt.want.Gid || got.CapEff != tt.want.CapEff ||
 				got.CapBnd != tt.want.CapBnd || got.CapAmb != tt.want.CapAmb || got.CapPrm != tt.want.CapPrm ||
 				got.NoNewPrivs != tt.want.NoNewPrivs || got.Seccomp != tt.want.Seccomp ||
-				got.SeccompFilters != tt.want.SeccompFilters {
+				got.SeccompFilters != tt.want.SeccompFilters || got.Tgid != tt.want.Tgid {
 				t.Errorf("ParseStatus:\ngot  %+v\nwant %+v", got, tt.want)
 			}
 		})

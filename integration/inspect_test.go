@@ -38,9 +38,11 @@ func init() {
 // inspected is the part of `sandbox inspect --format json` the tests
 // check, spelled with the json names scripts rely on.
 type inspected struct {
-	Pid           int    `json:"pid"`
-	HostReference string `json:"hostReference"`
-	Namespaces    []struct {
+	Pid             int      `json:"pid"`
+	Selection       []string `json:"selection"`
+	ContainerStatus string   `json:"containerStatus"`
+	HostReference   string   `json:"hostReference"`
+	Namespaces      []struct {
 		Type     string `json:"type"`
 		Inode    uint64 `json:"inode"`
 		Host     uint64 `json:"host"`
@@ -95,7 +97,8 @@ type inspected struct {
 		Type         string `json:"type"`
 		Major, Minor uint32
 	} `json:"devices"`
-	Cgroup struct {
+	DevicesMore int `json:"devicesMore"`
+	Cgroup      struct {
 		Lines  []string `json:"lines"`
 		Limits []struct {
 			Name, Value string
@@ -105,6 +108,7 @@ type inspected struct {
 		Name, Soft, Hard string
 	} `json:"rlimits"`
 	Warnings []string `json:"warnings"`
+	Notes    []string `json:"notes"`
 }
 
 type idRange struct {
@@ -632,6 +636,8 @@ func TestInspectBadInput(t *testing.T) {
 			[]string{"container done is stopped", "sandbox delete done"}},
 		{"two arguments", []string{"inspect", "1", "2"}, []string{"exactly one container id or PID"}},
 		{"bad format", []string{"inspect", "--format", "xml", "1"}, []string{`--format "xml"`, "text or json"}},
+		{"--pid with an id", []string{"--root", root, "inspect", "--pid", "web"},
+			[]string{`--pid "web"`, "not a PID"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,13 +17,15 @@ func inspectCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "inspect",
 		Usage: "show how a container (or any host process) is confined, as the kernel reports it",
-		Description: `The argument is a container id under --root, or a host PID. A PID of a
-foreground 'sandbox run' stands for the container it started.`,
+		Description: `The argument is a container id under --root, or a host PID (with --pid,
+always a PID). A PID of a foreground 'sandbox run' stands for the container
+it started; a thread id for its process.`,
 		ArgsUsage:    "ID|PID",
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "text",
 				Usage: "`text` or json"},
+			&cli.BoolFlag{Name: "pid", Usage: "read the argument as a host PID, never as a container id"},
 		},
 		Action: inspectAction,
 	}
@@ -38,37 +40,47 @@ func inspectAction(c *cli.Context) error {
 	if format != "text" && format != "json" {
 		return usageError{fmt.Errorf("--format %q: use text or json", format)}
 	}
-	pid, note, err := inspectTarget(c, c.Args().First())
+	arg := c.Args().First()
+	t, err := inspectTarget(c, arg)
 	if err != nil {
 		return err
 	}
-	r, err := inspect.Read(pid)
+	r, err := inspect.Read(t.pid)
 	if errors.Is(err, inspect.ErrNoProcess) {
-		return fmt.Errorf("inspect %s: process %d does not exist (it has exited, or never did)",
-			c.Args().First(), pid)
+		return fmt.Errorf("inspect %s: process %d does not exist (it has exited, or never did)", arg, t.pid)
 	}
 	if err != nil {
 		return err
+	}
+	r.Selection = t.notes
+	if t.created {
+		r.MarkCreated()
 	}
 	if format == "json" {
 		return printJSON(r)
 	}
-	if note != "" {
-		fmt.Println(note)
-	}
 	return inspect.Render(os.Stdout, r)
 }
 
+// target is the process an argument names, with what the reader must
+// know about how it was chosen.
+type target struct {
+	pid     int
+	notes   []string
+	created bool // the init of a container created and not yet started
+}
+
 // inspectTarget finds the process to inspect, trying in turn:
-//  1. a container of the store (--root): its init, or why it has none;
-//  2. a host PID;
+//  1. unless --pid, a container of the store (--root): its init, or why it
+//     has none;
+//  2. a host PID; a thread id stands for its process;
 //  3. for the PID of a foreground `sandbox run`, the container it started.
-func inspectTarget(c *cli.Context, arg string) (pid int, note string, err error) {
+func inspectTarget(c *cli.Context, arg string) (target, error) {
 	var notFound error
-	if state.ValidateID(arg) == nil {
-		pid, err := container.InitPid(store(c), arg)
+	if !c.Bool("pid") && state.ValidateID(arg) == nil {
+		t, err := containerTarget(c, arg)
 		if !errors.Is(err, state.ErrNotExist) {
-			return pid, "", err
+			return t, err
 		}
 		notFound = err
 	}
@@ -77,14 +89,43 @@ func inspectTarget(c *cli.Context, arg string) (pid int, note string, err error)
 	switch {
 	case perr == nil && pid > 0:
 	case notFound != nil:
-		return 0, "", notFound
+		return target{}, notFound
+	case c.Bool("pid"):
+		return target{}, usageError{fmt.Errorf("inspect --pid %q: not a PID: want a positive number", arg)}
 	default:
-		return 0, "", fmt.Errorf("inspect %q: neither a container id nor a PID", arg)
+		return target{}, fmt.Errorf("inspect %q: neither a container id nor a PID", arg)
 	}
 
-	if child, ok := inspect.RunChild(pid); ok {
-		note := fmt.Sprintf("pid %d is a foreground `sandbox run`: showing its container, pid %d", pid, child)
-		return child, note, nil
+	t := target{pid: pid}
+	if leader, ok := inspect.ThreadGroup(pid); ok && leader != pid {
+		t.notes = append(t.notes, fmt.Sprintf("%d is a thread of process %d: showing process %d",
+			pid, leader, leader))
+		t.pid = leader
 	}
-	return pid, "", nil
+	if child, ok := inspect.RunChild(t.pid); ok {
+		t.notes = append(t.notes, fmt.Sprintf("pid %d is a foreground `sandbox run`: "+
+			"showing its container, pid %d", t.pid, child))
+		t.pid = child
+	}
+	return t, nil
+}
+
+// containerTarget is the init of container id, noting whether it waits
+// for start, and whether id is also a live host PID the reader may have
+// meant.
+func containerTarget(c *cli.Context, id string) (target, error) {
+	st := store(c)
+	pid, err := container.InitPid(st, id)
+	if err != nil {
+		return target{}, err
+	}
+	t := target{pid: pid}
+	if ctr, err := st.Load(id); err == nil && st.Status(ctr) == "created" {
+		t.created = true
+	}
+	if n, err := strconv.Atoi(id); err == nil && n > 0 && inspect.Exists(n) {
+		t.notes = append(t.notes, fmt.Sprintf("%s names a container (init pid %d); "+
+			"`sandbox inspect --pid %s` inspects host process %s", id, pid, id, id))
+	}
+	return t, nil
 }
