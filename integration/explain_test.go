@@ -256,7 +256,9 @@ func TestExplainTerminal(t *testing.T) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != "on-the-pty" {
 		t.Fatalf("got exit %d, stdout %q, stderr:\n%s", r.code, r.stdout, r.stderr)
 	}
-	for _, prefix := range []string{"ioctl        TIOCSCTTY", "move_mount   pty slave on /dev/console", "execve       /bin/echo"} {
+	for _, prefix := range []string{
+		"ioctl        TIOCSCTTY", "move_mount   pty slave on /dev/console", "execve       /bin/echo",
+	} {
 		if len(linesWith(r.stderr, prefix)) != 1 {
 			t.Errorf("no line %q in:\n%s", prefix, r.stderr)
 		}
