@@ -1,6 +1,7 @@
 package container
 
 import (
+	"fmt"
 	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -28,6 +29,16 @@ func newCgroup(s *specs.Spec, id string, x *explain.Recorder) (*cgroups.Manager,
 	m, err := cgroups.New(path, s.Linux.Resources)
 	if err != nil {
 		return nil, err
+	}
+	// The default path is sandbox's own, /sandbox/ID for every state root:
+	// if it exists, it belongs to a container of that id under another
+	// --root (or one that was never deleted), whose delete would remove it
+	// with whatever this container put in it. A cgroupsPath may name an
+	// existing cgroup on purpose (one set up with limits beforehand).
+	if s.Linux.CgroupsPath == "" && m.Exists() {
+		return nil, fmt.Errorf("cgroups: %s already exists: another container %q (under another --root?) "+
+			"owns it; delete that container, or choose another id (rmdir it in each tree if nothing uses it)",
+			path, id)
 	}
 	if err := m.Create(); err != nil {
 		return nil, err

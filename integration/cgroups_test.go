@@ -370,11 +370,33 @@ func TestCgroupOfAnother(t *testing.T) {
 	defer oci(t, root, "delete", "--force", "twin")
 	pid := waitStatus(t, root, "twin", "running").Pid
 	r := oci(t, root2, "create", "--bundle", dir, "twin")
-	if r.code == 0 || !strings.Contains(r.stderr, "already holds 1 process(es) of another container") {
+	if r.code == 0 || !strings.Contains(r.stderr, "/sandbox/twin already exists: another container") {
 		t.Errorf("create of the same id under another root: got exit %d %q, want a refusal", r.code, r.stderr)
 	}
 	oci(t, root2, "delete", "--force", "twin")
 	if _, ok := aliveStart(pid); !ok || waitStatus(t, root, "twin", "running").Pid != pid {
 		t.Errorf("the first container did not survive the second's refused create and delete")
 	}
+}
+
+// TestCgroupOfStopped: a stopped container keeps its cgroup until delete.
+// The same id under another --root must not move into it: the first
+// root's delete would remove the cgroup and kill the second container.
+func TestCgroupOfStopped(t *testing.T) {
+	quick, root := bundle(t, "true")
+	long, _ := bundle(t, "sleep", "1000")
+	root2 := filepath.Join(t.TempDir(), "state2")
+	ociOK(t, root, "run", "--detach", "--bundle", quick, "twin2")
+	waitStatus(t, root, "twin2", "stopped")
+
+	r := oci(t, root2, "create", "--bundle", long, "twin2")
+	if r.code == 0 || !strings.Contains(r.stderr, "/sandbox/twin2 already exists") {
+		t.Errorf("create beside a stopped twin: got exit %d %q, want a refusal", r.code, r.stderr)
+	}
+	emptyStateRoot(t, root2)
+
+	ociOK(t, root, "delete", "twin2")
+	ociOK(t, root2, "run", "--detach", "--bundle", long, "twin2")
+	defer oci(t, root2, "delete", "--force", "twin2")
+	waitStatus(t, root2, "twin2", "running")
 }
