@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
@@ -65,7 +64,7 @@ func setSysctls(sysctls map[string]string, x *explain.Recorder) error {
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		name := "sys/" + strings.ReplaceAll(key, ".", "/")
+		name := "sys/" + spec.SysctlPath(key)
 		open := func(h *procfs.Handle) (*os.File, error) { return h.OpenRoot(name) }
 		err := writeProc(open, sysctls[key])
 		if errors.Is(err, os.ErrNotExist) {

@@ -58,15 +58,29 @@ func validateSysctls(s *specs.Spec) error {
 	return nil
 }
 
-// checkSysctlKey refuses keys that are not plain dotted names: a slash or
-// an empty part would change the path under /proc/sys.
+// checkSysctlKey refuses keys that are not dotted names: an empty part,
+// or one that SysctlPath would make "." or "..", would change the path
+// under /proc/sys.
 func checkSysctlKey(key string) error {
 	for _, part := range strings.Split(key, ".") {
-		if part == "" || strings.ContainsAny(part, "/\x00") {
+		name := strings.ReplaceAll(part, "/", ".")
+		if part == "" || name == "." || name == ".." || strings.ContainsRune(part, 0) {
 			return fmt.Errorf("linux.sysctl %q: write the key as dotted names, as in net.ipv4.ip_forward", key)
 		}
 	}
 	return nil
+}
+
+// SysctlPath is the path below /proc/sys of a linux.sysctl key: its dots
+// separate directories, and a slash stands for a dot inside a name, as a
+// kubelet writes the settings of a VLAN interface
+// (net.ipv4.conf.eth0/100.forwarding is net/ipv4/conf/eth0.100/forwarding).
+func SysctlPath(key string) string {
+	parts := strings.Split(key, ".")
+	for i, p := range parts {
+		parts[i] = strings.ReplaceAll(p, "/", ".")
+	}
+	return strings.Join(parts, "/")
 }
 
 // ownsNamespace reports whether s gives the container a namespace of type

@@ -83,6 +83,11 @@ func TestValidateSysctls(t *testing.T) {
 				"kernel.sem, fs.mqueue.*, net.*, kernel.hostname and kernel.domainname"},
 		{"slash in key", "net.ipv4/../../kernel/core_pattern", "1", withNet,
 			`linux.sysctl "net.ipv4/../../kernel/core_pattern": write the key as dotted names, as in net.ipv4.ip_forward`},
+		{"slash part that is ..", "net.ipv4.conf.//.core_pattern", "1", withNet,
+			`linux.sysctl "net.ipv4.conf.//.core_pattern": write the key as dotted names, as in net.ipv4.ip_forward`},
+		{"slash part that is .", "net./.ip_forward", "1", withNet,
+			`linux.sysctl "net./.ip_forward": write the key as dotted names, as in net.ipv4.ip_forward`},
+		{"a dot inside a name, as a slash", "net.ipv4.conf.eth0/100.forwarding", "1", withNet, ""},
 		{"empty part", "net..ip_forward", "1", withNet,
 			`linux.sysctl "net..ip_forward": write the key as dotted names, as in net.ipv4.ip_forward`},
 		{"newline in value", "net.ipv4.ip_forward", "1\n0", withNet,
@@ -101,5 +106,17 @@ func TestValidateSysctls(t *testing.T) {
 				t.Errorf("got error %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestSysctlPath(t *testing.T) {
+	for key, want := range map[string]string{
+		"net.ipv4.ip_forward":               "net/ipv4/ip_forward",
+		"net.ipv4.conf.eth0/100.forwarding": "net/ipv4/conf/eth0.100/forwarding",
+		"kernel.shmmax":                     "kernel/shmmax",
+	} {
+		if got := SysctlPath(key); got != want {
+			t.Errorf("SysctlPath(%q): got %q, want %q", key, got, want)
+		}
 	}
 }
