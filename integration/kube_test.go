@@ -236,13 +236,16 @@ func TestPodHostIPCShm(t *testing.T) {
 	for _, hostIPC := range []bool{true, false} {
 		t.Run(fmt.Sprintf("hostIPC %v", hostIPC), func(t *testing.T) {
 			yaml := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: shm}\nspec:\n  hostIPC: %v\n"+
-				"  containers:\n  - name: demo\n    command: [/bin/sh, -c, 'cat /dev/shm/%s || true']\n", hostIPC, name)
+				"  containers:\n  - name: demo\n    command: [/bin/sh, -c, 'cat /dev/shm/%s || true; "+
+				"grep \" /dev/shm \" /proc/self/mountinfo | grep -c nosuid,nodev,noexec']\n", hostIPC, name)
 			out := runPodYAML(t, yaml, "kube-shm")
-			want := ""
+			// Either way /dev/shm is nosuid, nodev and noexec: nothing planted
+			// in the host's works in the container.
+			want := "1\n"
 			if hostIPC {
-				want = "from the host\n"
+				want = "from the host\n1\n"
 			}
-			wantEq(t, "the host's file, read inside", out, want)
+			wantEq(t, "the host's file, read inside, and the mount's options", out, want)
 		})
 	}
 }

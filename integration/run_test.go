@@ -655,6 +655,7 @@ func TestBadInputLeavesNothing(t *testing.T) {
 		{[]string{"--cap-add", "NET_RAW", "--cap-drop", "net_raw", rootfs, "true"}, "both added and dropped"},
 		{[]string{"-e", "NOEQUALS", rootfs, "true"}, "KEY=VALUE"},
 		{[]string{"-v", "onlyonepart", rootfs, "true"}, "HOST:CONTAINER"},
+		{[]string{"-d", rootfs, "true"}, "--detach needs --bundle"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			runFails(t, 125, tc.want, append([]string{"run"}, tc.args...)...)

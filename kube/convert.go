@@ -227,10 +227,13 @@ const hostShm = "/dev/shm"
 // the host's, as containerd does for a pod with hostIPC: shm_open names
 // live in that directory, so without it the container would share the
 // host's System V IPC but not its POSIX shared memory. The options are
-// containerd's for a read-write bind it makes.
+// containerd's for a read-write bind it makes, plus those of the /dev/shm
+// it replaces: a device node or setuid program planted in the host's
+// /dev/shm must not work in the container (every writable mount sandbox
+// makes is nodev).
 func bindHostShm(s *specs.Spec) {
 	bind := specs.Mount{Destination: hostShm, Type: "bind", Source: hostShm,
-		Options: []string{"rbind", "rprivate", "rw"}}
+		Options: []string{"rbind", "rprivate", "rw", "nosuid", "nodev", "noexec"}}
 	for i, m := range s.Mounts {
 		if m.Destination == hostShm {
 			s.Mounts[i] = bind

@@ -190,7 +190,7 @@ func TestConvert(t *testing.T) {
 				}
 			}
 			want(t, "/dev/shm mounts", shm, []specs.Mount{{Destination: "/dev/shm", Type: "bind",
-				Source: "/dev/shm", Options: []string{"rbind", "rprivate", "rw"}}})
+				Source: "/dev/shm", Options: []string{"rbind", "rprivate", "rw", "nosuid", "nodev", "noexec"}}})
 		}},
 		{"hostNetwork", "  hostNetwork: true\n", "", func(t *testing.T, s *specs.Spec) {
 			want(t, "network namespace", spec.HasNamespace(s, specs.NetworkNamespace), false)

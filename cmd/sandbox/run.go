@@ -77,6 +77,10 @@ func runAction(c *cli.Context) error {
 	if isBundleRun(c) {
 		return runBundle(c)
 	}
+	if c.Bool("detach") {
+		return usageError{errors.New("--detach needs --bundle: a container run from a rootfs " +
+			"lives as long as its sandbox run (use &, or an OCI bundle with run -d)")}
+	}
 	args := c.Args().Slice()
 	if len(args) == 0 {
 		return usageError{errors.New("run needs a rootfs and a command: sandbox run [flags] ROOTFS COMMAND [ARG...]")}
