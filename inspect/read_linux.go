@@ -85,7 +85,8 @@ func Read(pid int) (*Report, error) {
 		}
 	}
 	r.Hardening.NoNewPrivs = st.NoNewPrivs
-	r.Warnings = warnings(r)
+	warns, notes := warnings(r)
+	r.Warnings, r.Notes = warns, append(r.Notes, notes...)
 	return r, nil
 }
 
@@ -190,7 +191,7 @@ func readProcess(r *Report, proc string, st Status) error {
 // user namespace sees them, the host's here; the maps turn them back into
 // the ids the process sees (user_namespaces(7)).
 func readIdentity(r *Report, proc string, st Status) error {
-	id := Identity{HostUid: st.Uid, HostGid: st.Gid}
+	id := Identity{HostUid: st.Uid, HostGid: st.Gid, HostGroups: st.Groups}
 	var err error
 	if id.UidMap, err = readIDMap(filepath.Join(proc, "uid_map")); err != nil {
 		return err

@@ -85,7 +85,11 @@ func renderIdentity(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "  uid\t%s\ton the host %s\t(real effective saved filesystem)\n",
 		joinIDs(id.Uid[:]), joinIDs(id.HostUid[:]))
 	fmt.Fprintf(w, "  gid\t%s\ton the host %s\t\n", joinIDs(id.Gid[:]), joinIDs(id.HostGid[:]))
-	fmt.Fprintf(w, "  groups\t%s\t\t\n", orNone(joinIDs(id.Groups)))
+	if len(id.Groups) == 0 {
+		fmt.Fprintf(w, "  groups\t(none)\t\t\n")
+	} else {
+		fmt.Fprintf(w, "  groups\t%s\ton the host %s\t\n", joinIDs(id.Groups), joinIDs(id.HostGroups))
+	}
 	for _, m := range []struct {
 		name string
 		r    []IDRange

@@ -60,12 +60,14 @@ type Identity struct {
 	Uid    [4]uint32 `json:"uid"`
 	Gid    [4]uint32 `json:"gid"`
 	Groups []uint32  `json:"groups"`
-	// HostUid and HostGid are the same ids as the host sees them.
-	HostUid   [4]uint32 `json:"hostUid"`
-	HostGid   [4]uint32 `json:"hostGid"`
-	UidMap    []IDRange `json:"uidMap"`
-	GidMap    []IDRange `json:"gidMap"`
-	Setgroups string    `json:"setgroups"` // allow or deny
+	// HostUid, HostGid and HostGroups are the same ids as the host sees
+	// them.
+	HostUid    [4]uint32 `json:"hostUid"`
+	HostGid    [4]uint32 `json:"hostGid"`
+	HostGroups []uint32  `json:"hostGroups"`
+	UidMap     []IDRange `json:"uidMap"`
+	GidMap     []IDRange `json:"gidMap"`
+	Setgroups  string    `json:"setgroups"` // allow or deny
 	// RootOnHost is the host uid that uid 0 of the process's user namespace
 	// is, or -1 when uid 0 is not mapped.
 	RootOnHost int64 `json:"rootOnHost"`
