@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -151,6 +152,25 @@ func TestInspectTargets(t *testing.T) {
 		r := inspectJSON(t, "", strconv.Itoa(runPid))
 		if r.Pid != pid || !hasNote(r.Selection, "is a foreground `sandbox run`") {
 			t.Errorf("got pid %d, selection %q, want %d and the foreground note", r.Pid, r.Selection, pid)
+		}
+	})
+
+	t.Run("sandbox exec", func(t *testing.T) {
+		dir, root := bundle(t, "sleep", "1000")
+		ociOK(t, root, "run", "--detach", "--bundle", dir, "ex")
+		t.Cleanup(func() { oci(t, root, "delete", "--force", "ex") })
+		cmdline := "sleep " + bcMarker()
+		p := bcStart(t, nil, append([]string{"--root", root, "exec", "ex"}, strings.Fields(cmdline)...)...)
+		pid := bcAwaitPid(t, cmdline)
+		t.Cleanup(func() {
+			p.signal(t, syscall.SIGKILL)
+			p.wait(t, 5*time.Second)
+		})
+		want := fmt.Sprintf("pid %d is `sandbox exec`: showing the process it started, pid %d",
+			p.cmd.Process.Pid, pid)
+		r := inspectJSON(t, "", strconv.Itoa(p.cmd.Process.Pid))
+		if r.Pid != pid || !slices.Contains(r.Selection, want) {
+			t.Errorf("got pid %d, selection %q, want %d and %q", r.Pid, r.Selection, pid, want)
 		}
 	})
 
