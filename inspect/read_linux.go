@@ -295,9 +295,11 @@ func readMounts(r *Report, proc string, _ Status) error {
 		probe.Close()
 	}
 	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe{root})
-	if r.Devices, r.DevicesMore, err = devices(root); err != nil {
+	var others int
+	if r.Devices, r.DeviceNodesMore, others, err = devices(root); err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))
 	}
+	r.DevicesMore = r.DeviceNodesMore + others
 	return nil
 }
 

@@ -25,11 +25,14 @@ type Report struct {
 	Mounts        []Mount      `json:"mounts"`
 	Devices       []Device     `json:"devices"`
 	// DevicesMore is how many entries of /dev are not in Devices, which
-	// holds the first 64 by name.
-	DevicesMore int      `json:"devicesMore,omitempty"`
-	Cgroup      Cgroup   `json:"cgroup"`
-	Rlimits     []Rlimit `json:"rlimits"`
-	Warnings    []string `json:"warnings,omitempty"`
+	// holds at most 64: the device nodes first, then the other entries,
+	// each in name order. DeviceNodesMore is how many of those left out
+	// are device nodes.
+	DevicesMore     int      `json:"devicesMore,omitempty"`
+	DeviceNodesMore int      `json:"deviceNodesMore,omitempty"`
+	Cgroup          Cgroup   `json:"cgroup"`
+	Rlimits         []Rlimit `json:"rlimits"`
+	Warnings        []string `json:"warnings,omitempty"`
 	// Notes name what could not be measured, and why.
 	Notes []string `json:"notes,omitempty"`
 }
