@@ -142,3 +142,24 @@ func TestInspectForgedStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectBlankMountPoint: a mount point the container names with
+// blanks, as mountinfo reports it, is quoted in the Mounts table: it does
+// not pass for a row of more columns.
+func TestInspectBlankMountPoint(t *testing.T) {
+	env(t)
+	const point = "/mnt/x  tmpfs  ro  private"
+	pid := hostile(t, privateRootfs(t), `mkdir -p "`+point+`" && mount -t tmpfs none "`+point+`"`, "sleep",
+		"--cap-add", "SYS_ADMIN", "--seccomp", "unconfined")
+	mountinfo := string(mustReadFile(t, "/proc/"+strconv.Itoa(pid)+"/mountinfo"))
+	if !strings.Contains(mountinfo, " /mnt/x\\040\\040tmpfs\\040\\040ro\\040\\040private ") {
+		t.Fatalf("mountinfo: want the mount point, blanks escaped, in:\n%s", mountinfo)
+	}
+	out := runOK(t, "inspect", strconv.Itoa(pid))
+	if !strings.Contains(out, "\n  "+strconv.Quote(point)+"  tmpfs") {
+		t.Errorf("text: want the mount point quoted, %s, then its type, in:\n%s", strconv.Quote(point), out)
+	}
+	if strings.Contains(out, "\n  "+point) {
+		t.Errorf("text: got the mount point unquoted:\n%s", out)
+	}
+}
