@@ -79,9 +79,13 @@ func gidFindings(r *Report) (warns, notes []string) {
 		warns = append(warns, fmt.Sprintf("this process (gid %s) can become gid %d here, which is "+
 			"host gid 0 (the host's group root): %s", joinIDs(id.Gid[:1]), inside, how))
 	case mapped:
-		notes = append(notes, fmt.Sprintf("gid %d here is host gid 0, but this process cannot become it: "+
+		root := fmt.Sprintf("gid %d here is host gid 0", inside)
+		if isIdentity(id.GidMap) {
+			root = "group root here is the host's group root (no user namespace)"
+		}
+		notes = append(notes, fmt.Sprintf("%s, but this process (gids %s) cannot become it: "+
 			"its permitted set lacks CAP_SETGID and no_new_privs is on, so no setgid program "+
-			"or file capability can change its ids", inside))
+			"or file capability can change its ids", root, joinIDs(id.Gid[:])))
 	}
 	return warns, notes
 }

@@ -38,15 +38,18 @@ func TestWarnings(t *testing.T) {
 			[]IDRange{{0, 0, 1}, {5, 7, 1}}, userns, 0, 0, true, []string{"include host uid 0"}, nil},
 		{"user 1000, no_new_privs, no caps: cannot become root", ids(1000), ids(1000), ids(1000),
 			ids(1000), []uint32{1000}, same, same, 0, 0, true, nil,
-			[]string{"root here is root of the host (no user namespace), but this process (uids 1000 1000 1000 1000) cannot become it",
-				"gid 0 here is host gid 0, but this process cannot become it"}},
+			[]string{"root here is root of the host (no user namespace), but this process " +
+				"(uids 1000 1000 1000 1000) cannot become it",
+				"group root here is the host's group root (no user namespace), but this process " +
+					"(gids 1000 1000 1000 1000) cannot become it"}},
 		{"user 1000, no_new_privs off: a setuid program makes it root", ids(1000), ids(1000), ids(1000),
 			ids(1000), nil, same, same, 0, 0, false,
-			[]string{"(uid 1000) can become uid 0 here, which is host uid 0 (root on the host once it escapes): no_new_privs is off",
+			[]string{"(uid 1000) can become uid 0 here, which is host uid 0 (root on the host once it escapes): " +
+				"no_new_privs is off",
 				"(gid 1000) can become gid 0 here"}, nil},
 		{"user 1000 holding CAP_SETUID", ids(1000), ids(1000), ids(1000), ids(1000), nil, same, same,
 			0, setuid, true, []string{"permitted set holds CAP_SETUID"},
-			[]string{"gid 0 here is host gid 0, but"}},
+			[]string{"group root here is the host's group root (no user namespace), but"}},
 		{"user 1000 in group 0", ids(1000), ids(1000), ids(1000), ids(1000), []uint32{0}, same, same,
 			0, 0, true, []string{"(1000 1000 1000 1000, groups 0 here) include host gid 0"},
 			[]string{"root of the host (no user namespace), but"}},
@@ -56,6 +59,9 @@ func TestWarnings(t *testing.T) {
 		{"user namespace, root may setgid to host gid 0", ids(0), ids(100000), ids(5), ids(100005), nil,
 			userns, []IDRange{{0, 0, 1}, {1, 100001, 65535}}, def, setgid, true,
 			[]string{"(gid 5) can become gid 0 here, which is host gid 0"}, nil},
+		{"user namespace, host gid 0 out of reach", ids(5), ids(100005), ids(5), ids(100005), nil, userns,
+			[]IDRange{{0, 0, 1}, {1, 100001, 65535}}, 0, 0, true, nil,
+			[]string{"gid 0 here is host gid 0, but this process (gids 5 5 5 5) cannot become it"}},
 		{"user namespace, user 1000", ids(1000), ids(101000), ids(1000), ids(101000), []uint32{101000},
 			userns, userns, 0, 0, false, nil, nil},
 	}

@@ -113,8 +113,8 @@ func TestInspectDevBound(t *testing.T) {
 			got.DeviceNodesMore, want, len(entries)-64)
 	}
 	out := inspectText(t, strconv.Itoa(pid))
-	for _, w := range []string{"null char 1:3", fmt.Sprintf("... and %d more: 0 device node(s), %d other entries",
-		len(entries)-64, len(entries)-64)} {
+	more := fmt.Sprintf("... and %d more: 0 device node(s), %d other entries", len(entries)-64, len(entries)-64)
+	for _, w := range []string{"null char 1:3", more} {
 		if !strings.Contains(out, w) {
 			t.Errorf("text: want %q in:\n%s", w, out)
 		}
