@@ -289,7 +289,7 @@ func renderDevices(w io.Writer, r *Report) {
 		}
 	}
 	if r.DevicesMore > 0 {
-		fmt.Fprintf(w, "  ... and %d more: %d device node(s), %d other entries\t\t\n", r.DevicesMore,
+		fmt.Fprintf(w, "  ... and %d more: %d device node(s), %d other entries\n", r.DevicesMore,
 			r.DeviceNodesMore, r.DevicesMore-r.DeviceNodesMore)
 	}
 }
