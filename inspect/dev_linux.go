@@ -44,54 +44,86 @@ func openIn(root *os.File, point string, flags uint64) (*os.File, error) {
 	return os.NewFile(uintptr(fd), point), nil
 }
 
-// devices lists the first maxDevices entries of /dev, in name order, as
-// the process whose root is root sees it, and how many more there are.
-// /dev itself and its entries are never followed if symlinks: a /dev that
-// is a link is reported as such (with its target), not listed.
-func devices(root *os.File) (list []Device, more int, err error) {
+// devices lists at most maxDevices entries of /dev, as the process whose
+// root is root sees it: its device nodes (char and block) first, then the
+// rest, each part in name order, so that no number of other files can push
+// a node out of view; nodesMore and othersMore count what was left out of
+// each part. /dev itself and its entries are never followed if symlinks: a
+// /dev that is a link is reported as such (with its target), not listed.
+func devices(root *os.File) (list []Device, nodesMore, othersMore int, err error) {
 	var st unix.Stat_t
 	if err := unix.Fstatat(int(root.Fd()), "dev", &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		return nil, 0, &os.PathError{Op: "lstat", Path: "/dev", Err: err}
+		return nil, 0, 0, &os.PathError{Op: "lstat", Path: "/dev", Err: err}
 	}
 	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
 		target, _ := readlinkAt(root, "dev")
-		return nil, 0, fmt.Errorf("/dev is a symlink to %s: not followed", strconv.Quote(target))
+		return nil, 0, 0, fmt.Errorf("/dev is a symlink to %s: not followed", strconv.Quote(target))
 	}
 	dir, err := openIn(root, "/dev", unix.O_RDONLY|unix.O_DIRECTORY)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer dir.Close()
 
-	names, more, err := firstNames(dir, maxDevices)
+	nodes, others, err := firstEntries(dir, maxDevices)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
+	}
+	nodesMore, othersMore = nodes.more, others.more
+	if room := maxDevices - len(nodes.names); len(others.names) > room {
+		othersMore += len(others.names) - room
+		others.names = others.names[:room]
 	}
 	list = []Device{}
-	for _, n := range names {
+	for _, n := range append(nodes.names, others.names...) {
 		if d, ok := device(dir, n); ok {
 			list = append(list, d)
 		}
 	}
-	return list, more, nil
+	return list, nodesMore, othersMore, nil
 }
 
-// firstNames reads a directory in batches and keeps the limit smallest
-// names, sorted; more counts the rest. Memory stays bounded by limit and
-// one batch, whatever the directory holds.
-func firstNames(dir *os.File, limit int) (names []string, more int, err error) {
+// firstN is the limit smallest names of a kind, sorted, and how many
+// more there were.
+type firstN struct {
+	names []string
+	more  int
+}
+
+// firstEntries reads a directory in batches and keeps the limit smallest
+// names of its device nodes and of its other entries. The type comes from
+// lstat, not from the directory entry: a node bind-mounted over a file
+// (the way runtimes give a container /dev/null) is listed by the
+// directory as the file beneath it. Memory stays bounded by twice limit
+// and one batch, whatever the directory holds.
+func firstEntries(dir *os.File, limit int) (nodes, others firstN, err error) {
 	for {
 		batch, err := dir.Readdirnames(256)
 		for _, n := range batch {
-			names, more = keepFirst(names, n, limit, more)
+			kind := &others
+			if isNode(dir, n) {
+				kind = &nodes
+			}
+			kind.names, kind.more = keepFirst(kind.names, n, limit, kind.more)
 		}
 		if errors.Is(err, io.EOF) || (err == nil && len(batch) == 0) {
-			return names, more, nil
+			return nodes, others, nil
 		}
 		if err != nil {
-			return nil, 0, err
+			return firstN{}, firstN{}, err
 		}
 	}
+}
+
+// isNode reports whether the entry name of dir is a character or block
+// device, by lstat.
+func isNode(dir *os.File, name string) bool {
+	var st unix.Stat_t
+	if unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil {
+		return false
+	}
+	t := st.Mode & unix.S_IFMT
+	return t == unix.S_IFCHR || t == unix.S_IFBLK
 }
 
 // keepFirst adds name to sorted, a sorted list of at most limit names,

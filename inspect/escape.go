@@ -3,6 +3,7 @@ package inspect
 import (
 	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -12,9 +13,10 @@ import (
 // a hostname, a mount point or a cgroup path is chosen by whoever runs in
 // the container: raw, a newline in it would forge a line of the report
 // and an escape sequence would drive the reader's terminal (hide text,
-// retitle the window).
+// retitle the window). A string that opens with a double quote is quoted
+// too, so that a quoted string in the text view is always one quoted here.
 func printable(s string) string {
-	if !utf8.ValidString(s) {
+	if !utf8.ValidString(s) || strings.HasPrefix(s, `"`) {
 		return strconv.Quote(s)
 	}
 	for _, c := range s {
@@ -23,6 +25,26 @@ func printable(s string) string {
 		}
 	}
 	return s
+}
+
+// cell returns s, a value printable has passed, quoted when it holds a
+// blank: in a column of the text view, a mount point or a file name the
+// container chose with spaces in it would read as more columns. (Other
+// blanks, tabs included, are not printable and already quoted.)
+func cell(s string) string {
+	if strings.HasPrefix(s, `"`) || !strings.Contains(s, " ") {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// cells applies cell to each of values.
+func cells(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = cell(v)
+	}
+	return out
 }
 
 // escaped returns a deep copy of r with printable applied to every

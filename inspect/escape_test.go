@@ -17,6 +17,7 @@ func TestPrintable(t *testing.T) {
 		{"tab", "a\tb", `"a\tb"`},
 		{"invalid utf-8", "a\xffb", `"a\xffb"`},
 		{"bidi override", "a\u202eb", `"a\u202eb"`},
+		{"opens with a quote", `"x"`, `"\"x\""`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +79,43 @@ func TestRenderEscapes(t *testing.T) {
 				t.Errorf("%q: got byte %#x at %d of the text view, want it escaped", evil, c, i)
 				break
 			}
+		}
+	}
+}
+
+func TestCell(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "/proc/sys", "/proc/sys"},
+		{"blank", "/mnt/a  ext4  ro  private", `"/mnt/a  ext4  ro  private"`},
+		{"already quoted", `"a b\n"`, `"a b\n"`},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := cell(tt.in); got != tt.want {
+				t.Errorf("cell(%q): got %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRenderQuotesBlanks: a mount point, a device name and a masked path
+// with blanks cannot pass for more columns or more paths.
+func TestRenderQuotesBlanks(t *testing.T) {
+	r := sampleReport()
+	r.Mounts = []Mount{{Point: "/x  tmpfs  ro  private", Type: "tmpfs", Propagation: "private"},
+		{Point: `"/y"`, Type: "tmpfs", Propagation: "private"}}
+	r.Devices = []Device{{Name: "a  char 1:3", Type: "file", Mode: "-rw-r--r--"}}
+	r.Hardening.MaskedPaths = []string{"/proc/keys /proc/kcore"}
+	var b bytes.Buffer
+	if err := Render(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{`"/x  tmpfs  ro  private"`, `"\"/y\""`, `"a  char 1:3"`,
+		`"/proc/keys /proc/kcore"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("Render: want %s in:\n%s", want, out)
 		}
 	}
 }

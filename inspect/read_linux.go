@@ -85,7 +85,8 @@ func Read(pid int) (*Report, error) {
 		}
 	}
 	r.Hardening.NoNewPrivs = st.NoNewPrivs
-	r.Warnings = warnings(r)
+	warns, notes := warnings(r)
+	r.Warnings, r.Notes = warns, append(r.Notes, notes...)
 	return r, nil
 }
 
@@ -190,7 +191,7 @@ func readProcess(r *Report, proc string, st Status) error {
 // user namespace sees them, the host's here; the maps turn them back into
 // the ids the process sees (user_namespaces(7)).
 func readIdentity(r *Report, proc string, st Status) error {
-	id := Identity{HostUid: st.Uid, HostGid: st.Gid}
+	id := Identity{HostUid: st.Uid, HostGid: st.Gid, HostGroups: st.Groups}
 	var err error
 	if id.UidMap, err = readIDMap(filepath.Join(proc, "uid_map")); err != nil {
 		return err
@@ -294,9 +295,11 @@ func readMounts(r *Report, proc string, _ Status) error {
 		probe.Close()
 	}
 	r.Hardening.MaskedPaths, r.Hardening.ReadOnlyPaths = MaskedAndReadOnly(infos, rootProbe{root})
-	if r.Devices, r.DevicesMore, err = devices(root); err != nil {
+	var others int
+	if r.Devices, r.DeviceNodesMore, others, err = devices(root); err != nil {
 		r.Notes = append(r.Notes, fmt.Sprintf("/dev not listed: %v", err))
 	}
+	r.DevicesMore = r.DeviceNodesMore + others
 	return nil
 }
 

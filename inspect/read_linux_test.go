@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestReadSelf reads the test process, which runs on the host: every
@@ -83,23 +85,48 @@ func TestKeepFirst(t *testing.T) {
 	}
 }
 
-func TestFirstNames(t *testing.T) {
-	dir := t.TempDir()
+// TestDevicesNodesFirst: files named to sort before every device node do
+// not push the nodes out of the bounded listing.
+func TestDevicesNodesFirst(t *testing.T) {
+	root := t.TempDir()
+	dev := filepath.Join(root, "dev")
+	if err := os.Mkdir(dev, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for i := range 300 {
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d", i)), nil, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dev, fmt.Sprintf("\x01f%03d", i)), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	f, err := os.Open(dir)
+	for _, n := range []struct {
+		name string
+		mode uint32
+	}{{"null", unix.S_IFCHR}, {"zero", unix.S_IFCHR}, {"loop0", unix.S_IFBLK}} {
+		err := unix.Mknod(filepath.Join(dev, n.name), n.mode|0o666, int(unix.Mkdev(1, 3)))
+		if errors.Is(err, unix.EPERM) {
+			t.Skip("mknod needs CAP_MKNOD")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.OpenFile(root, unix.O_PATH|unix.O_DIRECTORY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	names, more, err := firstNames(f, 64)
+
+	list, nodesMore, othersMore, err := devices(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 64 || names[0] != "f000" || names[63] != "f063" || more != 236 {
-		t.Errorf("got %d names (%v...) and %d more, want f000-f063 and 236 more", len(names), names[:1], more)
+	var names []string
+	for _, d := range list {
+		names = append(names, d.Name)
+	}
+	if len(list) != 64 || !slices.Equal(names[:3], []string{"loop0", "null", "zero"}) ||
+		list[0].Type != "block" || names[3] != "\x01f000" || nodesMore != 0 || othersMore != 300-61 {
+		t.Errorf("got %d entries %q..., %d nodes and %d others more, want loop0 null zero first, "+
+			"then \\x01f000..., 0 and 239 more", len(list), names[:4], nodesMore, othersMore)
 	}
 }

@@ -10,7 +10,9 @@ import (
 
 // Render writes r as text, in sections a learner reads top to bottom,
 // each opened by one line on what it shows. Every string of r that holds
-// a control character or invalid UTF-8 is printed quoted (see printable).
+// a control character or invalid UTF-8 is printed quoted (see printable),
+// and so is a value the process chose that holds a blank, in a column
+// (see cell).
 func Render(w io.Writer, r *Report) error {
 	r = escaped(r)
 	var buf bytes.Buffer
@@ -75,7 +77,7 @@ func renderProcess(w io.Writer, r *Report) {
 		"a process has a PID in each PID namespace it is in: its own first, then the host's")
 	p := r.Process
 	fmt.Fprintf(w, "  pid inside\t%d\n  host pid\t%d\n  hostname\t%s\n  command\t%s\n",
-		p.Pid, p.HostPid, p.Hostname, strings.Join(p.Command, " "))
+		p.Pid, p.HostPid, cell(p.Hostname), strings.Join(cells(p.Command), " "))
 }
 
 func renderIdentity(w io.Writer, r *Report) {
@@ -85,7 +87,11 @@ func renderIdentity(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "  uid\t%s\ton the host %s\t(real effective saved filesystem)\n",
 		joinIDs(id.Uid[:]), joinIDs(id.HostUid[:]))
 	fmt.Fprintf(w, "  gid\t%s\ton the host %s\t\n", joinIDs(id.Gid[:]), joinIDs(id.HostGid[:]))
-	fmt.Fprintf(w, "  groups\t%s\t\t\n", orNone(joinIDs(id.Groups)))
+	if len(id.Groups) == 0 {
+		fmt.Fprintf(w, "  groups\t(none)\t\t\n")
+	} else {
+		fmt.Fprintf(w, "  groups\t%s\ton the host %s\t\n", joinIDs(id.Groups), joinIDs(id.HostGroups))
+	}
 	for _, m := range []struct {
 		name string
 		r    []IDRange
@@ -197,8 +203,8 @@ func renderHardening(w io.Writer, r *Report) {
 		rootfs = "read-only"
 	}
 	fmt.Fprintf(w, "  rootfs\t%s\n", rootfs)
-	fmt.Fprintf(w, "  masked\t%s\n", orNone(strings.Join(h.MaskedPaths, " ")))
-	fmt.Fprintf(w, "  read-only\t%s\n", orNone(strings.Join(h.ReadOnlyPaths, " ")))
+	fmt.Fprintf(w, "  masked\t%s\n", orNone(strings.Join(cells(h.MaskedPaths), " ")))
+	fmt.Fprintf(w, "  read-only\t%s\n", orNone(strings.Join(cells(h.ReadOnlyPaths), " ")))
 }
 
 func renderSeccomp(w io.Writer, r *Report) {
@@ -265,7 +271,7 @@ func renderMounts(w io.Writer, r *Report) {
 		if m.ReadOnly {
 			mode = "ro"
 		}
-		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", m.Point, m.Type, mode, m.Propagation)
+		fmt.Fprintf(w, "  %s\t%s\t%s\t%s\n", cell(m.Point), cell(m.Type), mode, cell(m.Propagation))
 	}
 }
 
@@ -275,22 +281,23 @@ func renderDevices(w io.Writer, r *Report) {
 	for _, d := range r.Devices {
 		switch d.Type {
 		case "char", "block":
-			fmt.Fprintf(w, "  %s\t%s %d:%d\t%s\n", d.Name, d.Type, d.Major, d.Minor, d.Mode)
+			fmt.Fprintf(w, "  %s\t%s %d:%d\t%s\n", cell(d.Name), d.Type, d.Major, d.Minor, d.Mode)
 		case "symlink":
-			fmt.Fprintf(w, "  %s\t-> %s\t\n", d.Name, d.Target)
+			fmt.Fprintf(w, "  %s\t-> %s\t\n", cell(d.Name), cell(d.Target))
 		default:
-			fmt.Fprintf(w, "  %s\t%s\t%s\n", d.Name, d.Type, d.Mode)
+			fmt.Fprintf(w, "  %s\t%s\t%s\n", cell(d.Name), d.Type, d.Mode)
 		}
 	}
 	if r.DevicesMore > 0 {
-		fmt.Fprintf(w, "  ... and %d more\t\t\n", r.DevicesMore)
+		fmt.Fprintf(w, "  ... and %d more: %d device node(s), %d other entries\n", r.DevicesMore,
+			r.DeviceNodesMore, r.DevicesMore-r.DeviceNodesMore)
 	}
 }
 
 func renderCgroup(w io.Writer, r *Report) {
 	heading(w, "Cgroup", "limits are read from the host's files for the process's cgroup; max means none")
 	for _, l := range r.Cgroup.Lines {
-		fmt.Fprintf(w, "  %s\n", l)
+		fmt.Fprintf(w, "  %s\n", cell(l))
 	}
 	for _, l := range r.Cgroup.Limits {
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", l.Name, l.Value, l.File)

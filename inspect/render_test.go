@@ -28,7 +28,8 @@ func sampleReport() *Report {
 			Hostname: "box"},
 		Identity: Identity{Uid: [4]uint32{1000, 1000, 1000, 1000}, Groups: []uint32{},
 			HostUid: [4]uint32{101000, 101000, 101000, 101000},
-			UidMap:  []IDRange{{0, 100000, 65536}}, GidMap: []IDRange{{0, 100000, 65536}},
+			Gid:     [4]uint32{1000, 1000, 1000, 1000}, HostGid: [4]uint32{101000, 101000, 101000, 101000},
+			UidMap: []IDRange{{0, 100000, 65536}}, GidMap: []IDRange{{0, 100000, 65536}},
 			Setgroups: "deny", RootOnHost: 100000},
 		Capabilities: Capabilities{Bounding: NewCapSet(def, def), Effective: NewCapSet(0, def),
 			Permitted: NewCapSet(0, def), Inheritable: NewCapSet(0, def), Ambient: NewCapSet(0, def),
@@ -41,7 +42,7 @@ func sampleReport() *Report {
 		Devices: []Device{{Name: "null", Type: "char", Major: 1, Minor: 3, Mode: "-rw-rw-rw-"},
 			{Name: "fd", Type: "symlink", Target: "/proc/self/fd"}},
 	}
-	r.Warnings = warnings(r)
+	r.Warnings, r.Notes = warnings(r)
 	return r
 }
 
@@ -84,8 +85,9 @@ func TestRenderWarnsOfHostRoot(t *testing.T) {
 	r := sampleReport()
 	r.Identity.UidMap = []IDRange{{0, 0, 4294967295}}
 	r.Identity.RootOnHost = 0
+	r.Identity.Uid, r.Identity.HostUid = [4]uint32{}, [4]uint32{}
 	r.Hardening.NoNewPrivs = false
-	r.Warnings = warnings(r)
+	r.Warnings, r.Notes = warnings(r)
 	var b bytes.Buffer
 	if err := Render(&b, r); err != nil {
 		t.Fatal(err)

@@ -25,11 +25,14 @@ type Report struct {
 	Mounts        []Mount      `json:"mounts"`
 	Devices       []Device     `json:"devices"`
 	// DevicesMore is how many entries of /dev are not in Devices, which
-	// holds the first 64 by name.
-	DevicesMore int      `json:"devicesMore,omitempty"`
-	Cgroup      Cgroup   `json:"cgroup"`
-	Rlimits     []Rlimit `json:"rlimits"`
-	Warnings    []string `json:"warnings,omitempty"`
+	// holds at most 64: the device nodes first, then the other entries,
+	// each in name order. DeviceNodesMore is how many of those left out
+	// are device nodes.
+	DevicesMore     int      `json:"devicesMore,omitempty"`
+	DeviceNodesMore int      `json:"deviceNodesMore,omitempty"`
+	Cgroup          Cgroup   `json:"cgroup"`
+	Rlimits         []Rlimit `json:"rlimits"`
+	Warnings        []string `json:"warnings,omitempty"`
 	// Notes name what could not be measured, and why.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -60,12 +63,14 @@ type Identity struct {
 	Uid    [4]uint32 `json:"uid"`
 	Gid    [4]uint32 `json:"gid"`
 	Groups []uint32  `json:"groups"`
-	// HostUid and HostGid are the same ids as the host sees them.
-	HostUid   [4]uint32 `json:"hostUid"`
-	HostGid   [4]uint32 `json:"hostGid"`
-	UidMap    []IDRange `json:"uidMap"`
-	GidMap    []IDRange `json:"gidMap"`
-	Setgroups string    `json:"setgroups"` // allow or deny
+	// HostUid, HostGid and HostGroups are the same ids as the host sees
+	// them.
+	HostUid    [4]uint32 `json:"hostUid"`
+	HostGid    [4]uint32 `json:"hostGid"`
+	HostGroups []uint32  `json:"hostGroups"`
+	UidMap     []IDRange `json:"uidMap"`
+	GidMap     []IDRange `json:"gidMap"`
+	Setgroups  string    `json:"setgroups"` // allow or deny
 	// RootOnHost is the host uid that uid 0 of the process's user namespace
 	// is, or -1 when uid 0 is not mapped.
 	RootOnHost int64 `json:"rootOnHost"`

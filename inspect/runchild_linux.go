@@ -6,8 +6,9 @@ import (
 	"strings"
 )
 
-// RunChild returns the container init that a foreground `sandbox run`,
-// process pid, started: pid must run the same binary as the caller (the
+// RunChild returns the process that a sandbox process pid started and
+// waits for (a foreground `sandbox run`'s container init, or the process
+// of `sandbox exec`; Verb tells which): pid must run the same binary as the caller (the
 // same file, or one at the same path that a rebuild has since replaced),
 // and have exactly one child in another PID or mount namespace than its
 // own. The second result is false otherwise.
@@ -85,4 +86,36 @@ func ThreadGroup(id int) (int, bool) {
 func Exists(pid int) bool {
 	st, err := readStat(pid)
 	return err == nil && !st.Gone()
+}
+
+// Verb returns the command word of a sandbox command line, args (argv[0]
+// first): its first argument that is neither a flag nor the value of one,
+// such as "run" or "exec"; takesValue says which global flags, named
+// without dashes, take the next argument as their value. It returns ""
+// when args has no command word.
+func Verb(args []string, takesValue func(name string) bool) string {
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			return a
+		}
+		if a == "--" {
+			return ""
+		}
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && takesValue(name) {
+			i++
+		}
+	}
+	return ""
+}
+
+// Command returns the command line of process pid, argv[0] first, or nil
+// when it cannot be read.
+func Command(pid int) []string {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || len(data) == 0 {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\x00"), "\x00")
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -71,23 +72,52 @@ func TestInspectHostileRoot(t *testing.T) {
 	})
 }
 
-// TestInspectDevBound: a /dev with hundreds of entries gives the first 64
-// by name and a count of the rest.
+// TestInspectDevBound: a /dev with hundreds of files named to sort before
+// every device node lists its device nodes first, then the first other
+// entries by name, 64 in all, and counts what was left out of each.
 func TestInspectDevBound(t *testing.T) {
 	env(t)
-	pid := hostile(t, privateRootfs(t), "i=0; while [ $i -lt 300 ]; do : > /dev/zz$i; i=$((i+1)); done", "sleep")
-	entries, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/root/dev")
+	pid := hostile(t, privateRootfs(t),
+		`i=0; while [ $i -lt 300 ]; do : > "/dev/$(printf '\001')zz$i"; i=$((i+1)); done`, "sleep")
+	dev := "/proc/" + strconv.Itoa(pid) + "/root/dev"
+	entries, err := os.ReadDir(dev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := inspectJSON(t, "", strconv.Itoa(pid))
-	if len(got.Devices) != 64 || got.DevicesMore != len(entries)-64 || got.Devices[0].Name != entries[0].Name() {
-		t.Errorf("devices: got %d listed, %d more, first %+v, want 64, %d, %s", len(got.Devices),
-			got.DevicesMore, got.Devices[0], len(entries)-64, entries[0].Name())
+	var nodes, others []string // as the kernel lists them, in name order
+	for _, e := range entries {
+		// lstat: the directory lists a node bound over a file as a file.
+		fi, err := os.Lstat(filepath.Join(dev, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode()&os.ModeDevice != 0 {
+			nodes = append(nodes, e.Name())
+		} else {
+			others = append(others, e.Name())
+		}
 	}
-	if out := inspectText(t, strconv.Itoa(pid)); !strings.Contains(out, "... and "+
-		strconv.Itoa(len(entries)-64)+" more") {
-		t.Errorf("text: want the count of entries left out in:\n%s", out)
+	if !slices.Contains(nodes, "null") || len(nodes) >= 64 || len(others) < 300 {
+		t.Fatalf("%s: got nodes %q and %d others, want null among fewer than 64 nodes, 300 others", dev,
+			nodes, len(others))
+	}
+
+	got := inspectJSON(t, "", strconv.Itoa(pid))
+	var names []string
+	for _, d := range got.Devices {
+		names = append(names, d.Name)
+	}
+	want := append(slices.Clone(nodes), others[:64-len(nodes)]...)
+	if !slices.Equal(names, want) || got.DevicesMore != len(entries)-64 || got.DeviceNodesMore != 0 {
+		t.Errorf("devices: got %q, %d more (%d nodes), want %q, %d more (0 nodes)", names, got.DevicesMore,
+			got.DeviceNodesMore, want, len(entries)-64)
+	}
+	out := inspectText(t, strconv.Itoa(pid))
+	more := fmt.Sprintf("... and %d more: 0 device node(s), %d other entries", len(entries)-64, len(entries)-64)
+	for _, w := range []string{"null char 1:3", more} {
+		if !strings.Contains(out, w) {
+			t.Errorf("text: want %q in:\n%s", w, out)
+		}
 	}
 }
 
@@ -110,5 +140,26 @@ func TestInspectForgedStrings(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("text: want %s in:\n%s", want, out)
 		}
+	}
+}
+
+// TestInspectBlankMountPoint: a mount point the container names with
+// blanks, as mountinfo reports it, is quoted in the Mounts table: it does
+// not pass for a row of more columns.
+func TestInspectBlankMountPoint(t *testing.T) {
+	env(t)
+	const point = "/mnt/x  tmpfs  ro  private"
+	pid := hostile(t, privateRootfs(t), `mkdir -p "`+point+`" && mount -t tmpfs none "`+point+`"`, "sleep",
+		"--cap-add", "SYS_ADMIN", "--seccomp", "unconfined")
+	mountinfo := string(mustReadFile(t, "/proc/"+strconv.Itoa(pid)+"/mountinfo"))
+	if !strings.Contains(mountinfo, " /mnt/x\\040\\040tmpfs\\040\\040ro\\040\\040private ") {
+		t.Fatalf("mountinfo: want the mount point, blanks escaped, in:\n%s", mountinfo)
+	}
+	out := runOK(t, "inspect", strconv.Itoa(pid))
+	if !strings.Contains(out, "\n  "+strconv.Quote(point)+"  tmpfs") {
+		t.Errorf("text: want the mount point quoted, %s, then its type, in:\n%s", strconv.Quote(point), out)
+	}
+	if strings.Contains(out, "\n  "+point) {
+		t.Errorf("text: got the mount point unquoted:\n%s", out)
 	}
 }

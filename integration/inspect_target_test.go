@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -154,6 +155,25 @@ func TestInspectTargets(t *testing.T) {
 		}
 	})
 
+	t.Run("sandbox exec", func(t *testing.T) {
+		dir, root := bundle(t, "sleep", "1000")
+		ociOK(t, root, "run", "--detach", "--bundle", dir, "ex")
+		t.Cleanup(func() { oci(t, root, "delete", "--force", "ex") })
+		cmdline := "sleep " + bcMarker()
+		p := bcStart(t, nil, append([]string{"--root", root, "exec", "ex"}, strings.Fields(cmdline)...)...)
+		pid := bcAwaitPid(t, cmdline)
+		t.Cleanup(func() {
+			p.signal(t, syscall.SIGKILL)
+			p.wait(t, 5*time.Second)
+		})
+		want := fmt.Sprintf("pid %d is `sandbox exec`: showing the process it started, pid %d",
+			p.cmd.Process.Pid, pid)
+		r := inspectJSON(t, "", strconv.Itoa(p.cmd.Process.Pid))
+		if r.Pid != pid || !slices.Contains(r.Selection, want) {
+			t.Errorf("got pid %d, selection %q, want %d and %q", r.Pid, r.Selection, pid, want)
+		}
+	})
+
 	t.Run("container id that is a live PID", func(t *testing.T) {
 		sleep := strconv.Itoa(hostSleep(t))
 		dir, root := bundle(t, "sleep", "1000")
@@ -209,6 +229,65 @@ func TestInspectExiting(t *testing.T) {
 		if res.code != 0 && !strings.Contains(res.stderr, "does not exist (it has exited") {
 			t.Errorf("inspect of a sleep of %d ms: got exit %d, %q, want a report or the exited error",
 				i, res.code, res.stderr)
+		}
+	}
+}
+
+// TestInspectHostIDWarnings: host uid 0 and host gid 0 are warned about
+// when the process holds them or can take them, as its status shows, and
+// only noted when it cannot.
+func TestInspectHostIDWarnings(t *testing.T) {
+	_, rootfs := env(t)
+	tests := []struct {
+		name        string
+		flags       []string
+		status      []string // lines of the process's /proc/PID/status
+		warn, notes []string
+	}{
+		{"uid 1000, no capability, no_new_privs", []string{"--drop-all", "--user", "1000"},
+			[]string{"Uid:\t1000\t1000\t1000\t1000", "CapBnd:\t0000000000000000", "NoNewPrivs:\t1"},
+			nil, []string{"root here is root of the host (no user namespace), but this process " +
+				"(uids 1000 1000 1000 1000) cannot become it"}},
+		{"uid 1000, privilege escalation allowed", []string{"--user", "1000", "--allow-privilege-escalation"},
+			[]string{"Uid:\t1000\t1000\t1000\t1000", "NoNewPrivs:\t0"},
+			[]string{"(uid 1000) can become uid 0 here, which is host uid 0", "(gid 1000) can become gid 0"},
+			nil},
+		{"gid 0 mapped to host gid 0", []string{"--uid-map", "0:100000:65536", "--gid-map", "0:0:1",
+			"--gid-map", "1:100001:65535"},
+			[]string{"Uid:\t100000\t100000\t100000\t100000", "Gid:\t0\t0\t0\t0"},
+			[]string{"gids and groups (0 0 0 0 here) include host gid 0 (0 0 0 0 on the host)"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, pid := container(t, rootfs, tt.flags...)
+			status := string(mustReadFile(t, fmt.Sprintf("/proc/%d/status", pid)))
+			for _, line := range tt.status {
+				if !strings.Contains(status, line+"\n") {
+					t.Fatalf("/proc/%d/status: want %q in:\n%s", pid, line, status)
+				}
+			}
+			r := inspectJSON(t, "", strconv.Itoa(pid))
+			checkFindings(t, "warnings", r.Warnings, tt.warn)
+			for _, want := range tt.notes {
+				if !hasNote(r.Notes, want) {
+					t.Errorf("notes: got %q, want %q", r.Notes, want)
+				}
+			}
+		})
+	}
+}
+
+// checkFindings checks that got holds exactly one finding per want, each
+// containing it.
+func checkFindings(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: got %q, want %d like %q", what, got, len(want), want)
+		return
+	}
+	for _, w := range want {
+		if !hasNote(got, w) {
+			t.Errorf("%s: got %q, want %q", what, got, w)
 		}
 	}
 }

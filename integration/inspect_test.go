@@ -97,8 +97,9 @@ type inspected struct {
 		Type         string `json:"type"`
 		Major, Minor uint32
 	} `json:"devices"`
-	DevicesMore int `json:"devicesMore"`
-	Cgroup      struct {
+	DevicesMore     int `json:"devicesMore"`
+	DeviceNodesMore int `json:"deviceNodesMore"`
+	Cgroup          struct {
 		Lines  []string `json:"lines"`
 		Limits []struct {
 			Name, Value string

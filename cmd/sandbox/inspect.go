@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 
 	"github.com/urfave/cli/v2"
@@ -19,7 +20,8 @@ func inspectCommand() *cli.Command {
 		Usage: "show how a container (or any host process) is confined, as the kernel reports it",
 		Description: `The argument is a container id under --root, or a host PID (with --pid,
 always a PID). A PID of a foreground 'sandbox run' stands for the container
-it started; a thread id for its process.`,
+it started, one of 'sandbox exec' for the process it started; a thread id
+for its process.`,
 		ArgsUsage:    "ID|PID",
 		OnUsageError: usageErrorHandler,
 		Flags: []cli.Flag{
@@ -74,7 +76,8 @@ type target struct {
 //  1. unless --pid, a container of the store (--root): its init, or why it
 //     has none;
 //  2. a host PID; a thread id stands for its process;
-//  3. for the PID of a foreground `sandbox run`, the container it started.
+//  3. for the PID of a foreground `sandbox run` or of `sandbox exec`, the
+//     process it started, the note naming which command it is.
 func inspectTarget(c *cli.Context, arg string) (target, error) {
 	var notFound error
 	if !c.Bool("pid") && state.ValidateID(arg) == nil {
@@ -103,11 +106,31 @@ func inspectTarget(c *cli.Context, arg string) (target, error) {
 		t.pid = leader
 	}
 	if child, ok := inspect.RunChild(t.pid); ok {
-		t.notes = append(t.notes, fmt.Sprintf("pid %d is a foreground `sandbox run`: "+
-			"showing its container, pid %d", t.pid, child))
+		t.notes = append(t.notes, startedBy(c, t.pid, child))
 		t.pid = child
 	}
 	return t, nil
+}
+
+// startedBy words the note for a sandbox process, pid, that stands for
+// the process child it started, naming the command pid runs.
+func startedBy(c *cli.Context, pid, child int) string {
+	verb := inspect.Verb(inspect.Command(pid), func(name string) bool {
+		for _, f := range c.App.Flags {
+			if slices.Contains(f.Names(), name) {
+				_, isBool := f.(*cli.BoolFlag)
+				return !isBool
+			}
+		}
+		return false
+	})
+	switch verb {
+	case "run":
+		return fmt.Sprintf("pid %d is a foreground `sandbox run`: showing its container, pid %d", pid, child)
+	case "":
+		return fmt.Sprintf("pid %d is a sandbox process: showing the process it started, pid %d", pid, child)
+	}
+	return fmt.Sprintf("pid %d is `sandbox %s`: showing the process it started, pid %d", pid, verb, child)
 }
 
 // containerTarget is the init of container id, noting whether it waits
