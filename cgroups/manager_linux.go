@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -203,6 +204,31 @@ func (m *Manager) Thaw() error {
 func (m *Manager) Frozen() bool {
 	st, err := m.m.GetFreezerState()
 	return err == nil && st == cg.Frozen
+}
+
+// Claim makes the cgroup's directory in one tree with a plain mkdir(2),
+// which exactly one of several callers wins: the proof that the cgroup is
+// new and the caller's, where a check that it does not exist yet would
+// let two racing creates both pass. The tree is the first by name but
+// cpuset, whose v1 directories need cpus and mems that Create copies in.
+// It fails with fs.ErrExist inside when the directory is there already.
+func (m *Manager) Claim() error {
+	paths := m.m.GetPaths()
+	keys := slices.Sorted(maps.Keys(paths))
+	for _, k := range keys {
+		if k == "cpuset" || paths[k] == "" {
+			continue
+		}
+		dir := paths[k]
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return fmt.Errorf("cgroups: create %s: %w", m.path, createHint(err))
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return fmt.Errorf("cgroups: claim %s: %w", m.path, err)
+		}
+		return nil
+	}
+	return nil
 }
 
 // Exists reports whether the cgroup is still there.

@@ -1,8 +1,11 @@
 package container
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -30,15 +33,21 @@ func newCgroup(s *specs.Spec, id string, x *explain.Recorder) (*cgroups.Manager,
 	if err != nil {
 		return nil, err
 	}
-	// The default path is sandbox's own, /sandbox/ID for every state root:
-	// if it exists, it belongs to a container of that id under another
-	// --root (or one that was never deleted), whose delete would remove it
-	// with whatever this container put in it. A cgroupsPath may name an
-	// existing cgroup on purpose (one set up with limits beforehand).
-	if s.Linux.CgroupsPath == "" && m.Exists() {
-		return nil, fmt.Errorf("cgroups: %s already exists: another container %q (under another --root?) "+
-			"owns it; delete that container, or choose another id (rmdir it in each tree if nothing uses it)",
-			path, id)
+	// Below /sandbox the cgroups are sandbox's own, named /sandbox/ID for
+	// every state root: one that exists belongs to a container of that id
+	// under another --root (or one never deleted), whose delete would
+	// remove it with whatever this container put in it. Claim makes it
+	// with a plain mkdir, so that of two racing creates only one wins.
+	// Elsewhere, a cgroupsPath may name an existing cgroup on purpose (one
+	// set up with limits beforehand).
+	if strings.HasPrefix(path, cgroups.Parent+"/") {
+		if err := m.Claim(); errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("cgroups: %s already exists: another container %q (under another --root?) "+
+				"owns it; delete that container, or choose another id (rmdir it in each tree if nothing uses it)",
+				path, id)
+		} else if err != nil {
+			return nil, err
+		}
 	}
 	if err := m.Create(); err != nil {
 		return nil, err

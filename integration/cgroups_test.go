@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -399,4 +400,51 @@ func TestCgroupOfStopped(t *testing.T) {
 	ociOK(t, root2, "run", "--detach", "--bundle", long, "twin2")
 	defer oci(t, root2, "delete", "--force", "twin2")
 	waitStatus(t, root2, "twin2", "running")
+}
+
+// TestCgroupClaimRace: two creates of one id under two roots at once.
+// Exactly one may win the cgroup /sandbox/ID, or the loser's delete would
+// kill the winner; a check that it does not exist yet lets both pass.
+func TestCgroupClaimRace(t *testing.T) {
+	dir, root := bundle(t, "sleep", "1000")
+	root2 := filepath.Join(t.TempDir(), "state2")
+	for i := 0; i < 10; i++ {
+		id := fmt.Sprintf("race%d", i)
+		var wg sync.WaitGroup
+		codes := make([]int, 2)
+		for j, r := range []string{root, root2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes[j] = oci(t, r, "create", "--bundle", dir, id).code
+			}()
+		}
+		wg.Wait()
+		oci(t, root, "delete", "--force", id)
+		oci(t, root2, "delete", "--force", id)
+		if (codes[0] == 0) == (codes[1] == 0) {
+			t.Errorf("%s: create exit statuses %v, want exactly one success", id, codes)
+		}
+		noCgroup(t, id, "deletes of "+id)
+	}
+}
+
+// TestCgroupsPathUnderSandbox: an explicit cgroupsPath below /sandbox is
+// sandbox's own ground too: naming another container's cgroup is refused.
+func TestCgroupsPathUnderSandbox(t *testing.T) {
+	quick, root := bundle(t, "true")
+	long, _ := bundle(t, "sleep", "1000")
+	root2 := filepath.Join(t.TempDir(), "state2")
+	ociOK(t, root, "run", "--detach", "--bundle", quick, "owner3")
+	defer oci(t, root, "delete", "--force", "owner3")
+	waitStatus(t, root, "owner3", "stopped")
+	editConfig(t, long, func(c map[string]any) {
+		c["linux"].(map[string]any)["cgroupsPath"] = "/sandbox/owner3"
+	})
+	r := oci(t, root2, "create", "--bundle", long, "intruder")
+	if r.code == 0 || !strings.Contains(r.stderr, "/sandbox/owner3 already exists") {
+		t.Errorf("cgroupsPath of another container's cgroup: got exit %d %q, want a refusal", r.code, r.stderr)
+		oci(t, root2, "delete", "--force", "intruder")
+	}
+	emptyStateRoot(t, root2)
 }
