@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -87,7 +88,53 @@ func Read(pid int) (*Report, error) {
 	r.Hardening.NoNewPrivs = st.NoNewPrivs
 	warns, notes := warnings(r)
 	r.Warnings, r.Notes = warns, append(r.Notes, notes...)
+	if tids := differingThreads(proc, st); len(tids) > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("threads %v have other ids, capabilities, "+
+			"no_new_privs or filters than the first thread, which this report shows: each thread "+
+			"holds its own, so read /proc/%d/task/TID/status for theirs", tids, pid))
+	}
 	return r, nil
+}
+
+// maxThreads bounds how many of a process's threads differingThreads reads.
+const maxThreads = 4096
+
+// differingThreads lists the threads of the process whose credentials,
+// capabilities, no_new_privs or seccomp filters differ from its leader's,
+// whose the report shows. Each thread holds its own: a raw setresuid(2),
+// capset(2), prctl(2) or seccomp(2) without TSYNC changes one thread only,
+// so a thread can stay root beside a leader that dropped everything. At
+// most 8 are named, of at most maxThreads read.
+func differingThreads(proc string, leader Status) []int {
+	dir, err := os.Open(filepath.Join(proc, "task"))
+	if err != nil {
+		return nil
+	}
+	defer dir.Close()
+	names, _ := dir.Readdirnames(maxThreads)
+	var out []int
+	for _, name := range names {
+		text, err := os.ReadFile(filepath.Join(proc, "task", name, "status"))
+		if err != nil {
+			continue // the thread has exited
+		}
+		st, err := ParseStatus(string(text))
+		if err != nil || sameCredentials(st, leader) {
+			continue
+		}
+		if tid, err := strconv.Atoi(name); err == nil && len(out) < 8 {
+			out = append(out, tid)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sameCredentials(a, b Status) bool {
+	return a.Uid == b.Uid && a.Gid == b.Gid && slices.Equal(a.Groups, b.Groups) &&
+		a.CapInh == b.CapInh && a.CapPrm == b.CapPrm && a.CapEff == b.CapEff &&
+		a.CapBnd == b.CapBnd && a.CapAmb == b.CapAmb && a.NoNewPrivs == b.NoNewPrivs &&
+		a.Seccomp == b.Seccomp && a.SeccompFilters == b.SeccompFilters
 }
 
 func readStat(pid int) (Stat, error) {

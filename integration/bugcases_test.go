@@ -50,6 +50,8 @@ func init() {
 		probeIDs()
 	case "tiocsti":
 		probeTIOCSTI()
+	case "thread-uid":
+		probeThreadUID()
 	}
 }
 

@@ -1,11 +1,13 @@
 package integration
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -717,4 +719,73 @@ func mustReadFile(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// probeThreadUID, as BC_PROBE=thread-uid, leaves its first thread root and
+// makes another uid 1000 with a raw setresuid(2), which changes only the
+// calling thread (Go's syscall.Setresuid would change them all). It says
+// "ready" and waits to be killed.
+func probeThreadUID() {
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread is not root any more
+		_, _, errno := syscall.RawSyscall(syscall.SYS_SETRESUID, 1000, 1000, 1000)
+		if errno != 0 {
+			done <- errno
+			return
+		}
+		done <- nil
+		time.Sleep(time.Hour) // a goroutine asleep, not blocked: no deadlock
+	}()
+	if err := <-done; err != nil {
+		fmt.Println("probe:", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready")
+	time.Sleep(time.Hour)
+	os.Exit(0)
+}
+
+// TestInspectThreadsDiffer: ids and capabilities belong to each thread. A
+// report of the first thread must say when another thread differs.
+func TestInspectThreadsDiffer(t *testing.T) {
+	env(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Env = append(os.Environ(), "BC_PROBE=thread-uid")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "ready\n" {
+		t.Fatalf("probe: got %q, want ready", line)
+	}
+	text := runOK(t, "inspect", "--pid", strconv.Itoa(cmd.Process.Pid))
+	if !strings.Contains(text, "have other ids, capabilities, no_new_privs or filters than the first thread") {
+		t.Errorf("a thread with uid 1000 beside a root leader: no warning in:\n%s", text)
+	}
+
+	// A process whose threads agree gets no such warning.
+	sleep := exec.Command("sleep", "30")
+	if err := sleep.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sleep.Process.Kill()
+		sleep.Wait()
+	})
+	if text := runOK(t, "inspect", "--pid", strconv.Itoa(sleep.Process.Pid)); strings.Contains(text, "first thread") {
+		t.Errorf("a one-thread process: got a thread warning in:\n%s", text)
+	}
 }
