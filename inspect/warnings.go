@@ -55,9 +55,7 @@ func uidFindings(r *Report) (warns, notes []string) {
 		if isIdentity(id.UidMap) {
 			root = "root here is root of the host (no user namespace)"
 		}
-		notes = append(notes, fmt.Sprintf("%s, but this process (uids %s) cannot become it: "+
-			"its permitted set lacks CAP_SETUID and no_new_privs is on, so no setuid program "+
-			"or file capability can change its ids", root, joinIDs(id.Uid[:])))
+		notes = append(notes, cannotBecome(root, "uids", id.Uid, "setuid"))
 	}
 	return warns, notes
 }
@@ -83,11 +81,18 @@ func gidFindings(r *Report) (warns, notes []string) {
 		if isIdentity(id.GidMap) {
 			root = "group root here is the host's group root (no user namespace)"
 		}
-		notes = append(notes, fmt.Sprintf("%s, but this process (gids %s) cannot become it: "+
-			"its permitted set lacks CAP_SETGID and no_new_privs is on, so no setgid program "+
-			"or file capability can change its ids", root, joinIDs(id.Gid[:])))
+		notes = append(notes, cannotBecome(root, "gids", id.Gid, "setgid"))
 	}
 	return warns, notes
+}
+
+// cannotBecome is the note for a host id 0 (root) that the process, with
+// ids of the kind named, cannot take: call's capability is not permitted
+// and no_new_privs is on (see gainWay).
+func cannotBecome(root, kind string, ids [4]uint32, call string) string {
+	return fmt.Sprintf("%s, but this process (%s %s) cannot become it: "+
+		"its permitted set lacks CAP_%s and no_new_privs is on, so no %s program "+
+		"or file capability can change its ids", root, kind, joinIDs(ids[:]), strings.ToUpper(call), call)
 }
 
 // gainWay says how the process can change its ids (capability c, of the
